@@ -1,0 +1,149 @@
+"""Command-line verbs (stable: support staff and tests rely on them).
+
+pos-app                     start the till (GUI)
+pos-app db upgrade          apply database migrations
+pos-app demo-data           load the demo store into an empty database
+pos-app check [--json]      verify stock, journal and receipt invariants
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from . import __version__
+from .config import database_url, describe_url, setup_logging
+from .domain.errors import PosError
+
+log = logging.getLogger("pos_app")
+
+
+def _parser() -> argparse.ArgumentParser:
+    url_help = "database URL (default: $POS_DATABASE_URL, else SQLite in the user data folder)"
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--database-url", default=argparse.SUPPRESS, help=url_help)
+
+    parser = argparse.ArgumentParser(prog="pos-app", description="Point of sale.", parents=[common])
+    parser.add_argument("--version", action="version", version=f"pos-app {__version__}")
+    parser.add_argument("--self-test", action="store_true", help="check the installation and exit")
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB")
+
+    db = verbs.add_parser("db", help="database maintenance", parents=[common])
+    db_verbs = db.add_subparsers(dest="db_verb", metavar="ACTION", required=True)
+    db_verbs.add_parser("upgrade", help="apply migrations", parents=[common])
+    revision = db_verbs.add_parser(
+        "revision", help="(developers) write a new migration", parents=[common]
+    )
+    revision.add_argument("-m", "--message", required=True)
+    revision.add_argument("--autogenerate", action="store_true")
+
+    verbs.add_parser(
+        "demo-data", help="load the demo store into an empty database", parents=[common]
+    )
+    check = verbs.add_parser("check", help="verify the store's invariants", parents=[common])
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def open_database(url: str, *, migrate: bool = True):  # noqa: ANN201
+    from .persistence.engine import Database
+    from .persistence.migrate import upgrade
+
+    db = Database.connect(url)
+    if migrate:
+        upgrade(db.engine)
+    return db
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    setup_logging()
+    url = database_url(getattr(args, "database_url", None))
+    try:
+        if args.self_test:
+            from .self_test import run_self_test
+
+            return run_self_test()
+        if args.verb is None:
+            from .ui.app import run_gui
+
+            return run_gui(url)
+        if args.verb == "db":
+            return _db(args, url)
+        if args.verb == "demo-data":
+            return _demo_data(url)
+        if args.verb == "check":
+            return _check(url, as_json=args.json)
+    except PosError as exc:
+        print(f"pos-app: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the one place a surprise becomes a message
+        log.exception("pos-app %s failed", args.verb or "gui")
+        print(
+            f"pos-app: unexpected error ({exc.__class__.__name__}: {exc}); see the log.",
+            file=sys.stderr,
+        )
+        return 3
+    return 0
+
+
+def _db(args: argparse.Namespace, url: str) -> int:
+    if args.db_verb == "upgrade":
+        from .persistence.migrate import current_revision
+
+        db = open_database(url)
+        print(f"Database {describe_url(url)} is at revision {current_revision(db.engine)}.")
+        db.dispose()
+        return 0
+    from alembic import command
+
+    from .persistence.migrate import alembic_config
+
+    command.revision(alembic_config(url), message=args.message, autogenerate=args.autogenerate)
+    return 0
+
+
+def _demo_data(url: str) -> int:
+    from .repositories import UnitOfWork
+    from .services.demo_data import load_demo_store
+
+    db = open_database(url)
+    try:
+        loaded = load_demo_store(lambda: UnitOfWork(db.writer))
+    finally:
+        db.dispose()
+    print("Demo store loaded." if loaded else "The store already has products; nothing loaded.")
+    return 0
+
+
+def _check(url: str, *, as_json: bool) -> int:
+    from .persistence.migrate import head_revision, is_up_to_date
+    from .services.integrity import CheckReport, run_check
+
+    db = open_database(url, migrate=False)
+    try:
+        if not is_up_to_date(db.engine):
+            report = CheckReport(
+                problems=[
+                    f"The database schema is not at revision {head_revision()}: run 'pos-app db upgrade'."
+                ],
+                counts={"products": 0, "sales": 0, "journal_transactions": 0},
+            )
+        else:
+            with db.reader() as session:
+                report = run_check(session)
+    finally:
+        db.dispose()
+    if as_json:
+        print(json.dumps(report.as_dict()))
+    else:
+        print(report.summary())
+        for problem in report.problems:
+            print(f"  - {problem}")
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

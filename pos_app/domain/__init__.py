@@ -1,0 +1,1 @@
+"""Store rules that need neither a database nor a screen: money, carts, tenders, postings."""

@@ -1,0 +1,283 @@
+"""The store's tables, typed SQLAlchemy 2.0 style.
+
+Money columns hold whole minor units (cents) in BIGINT; tax rates are parts per million.
+Every rule that must hold even if a bug slips through is also a database constraint.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+Money = BigInteger
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    __table_args__ = (
+        CheckConstraint(
+            "type IN ('asset', 'liability', 'equity', 'revenue', 'expense')", name="type"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(10), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    type: Mapped[str] = mapped_column(String(10))
+
+
+class Product(Base):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("stock_on_hand >= 0", name="stock_not_negative"),
+        CheckConstraint("unit_price > 0", name="price_positive"),
+        CheckConstraint("unit_cost >= 0", name="cost_not_negative"),
+        CheckConstraint("tax_rate_ppm BETWEEN 0 AND 1000000", name="tax_rate_range"),
+        CheckConstraint("length(sku) > 0", name="sku_not_empty"),
+        CheckConstraint("length(name) > 0", name="name_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sku: Mapped[str] = mapped_column(String(32), unique=True)
+    barcode: Mapped[str | None] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120), index=True)
+    unit_price: Mapped[int] = mapped_column(Money)
+    unit_cost: Mapped[int] = mapped_column(Money, default=0)
+    tax_rate_ppm: Mapped[int] = mapped_column(Integer, default=0)
+    stock_on_hand: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    __table_args__ = (CheckConstraint("length(code) > 0", name="code_not_empty"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(10), unique=True)
+    company: Mapped[str] = mapped_column(String(80))
+    contact: Mapped[str] = mapped_column(String(80), default="")
+    country: Mapped[str] = mapped_column(String(40), default="")
+
+
+class Order(Base):
+    """A till sale or a customer order; only completed sales carry a receipt number."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("kind IN ('sale', 'customer_order')", name="kind"),
+        CheckConstraint("status IN ('open', 'completed', 'shipped')", name="status"),
+        CheckConstraint(
+            "(kind = 'sale' AND status = 'completed') = (receipt_no IS NOT NULL)",
+            name="receipt_only_on_completed_sale",
+        ),
+        CheckConstraint("subtotal >= 0 AND tax >= 0 AND total = subtotal + tax", name="totals"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    client_key: Mapped[str] = mapped_column(String(36), unique=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    receipt_no: Mapped[int | None] = mapped_column(Integer, unique=True)
+    tax_rounding: Mapped[str] = mapped_column(String(10), default="line")
+    subtotal: Mapped[int] = mapped_column(Money, default=0)
+    tax: Mapped[int] = mapped_column(Money, default=0)
+    total: Mapped[int] = mapped_column(Money, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+    customer: Mapped[Customer | None] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", order_by="OrderLine.line_no", cascade="all, delete-orphan"
+    )
+    payments: Mapped[list[PaymentRow]] = relationship(
+        back_populates="order", cascade="all, delete-orphan"
+    )
+
+
+class OrderLine(Base):
+    """Price, tax and cost as they were when sold: receipts never change after the fact."""
+
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        UniqueConstraint("order_id", "line_no"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("unit_price >= 0 AND unit_cost >= 0", name="prices_not_negative"),
+        CheckConstraint("net = unit_price * quantity", name="net"),
+        CheckConstraint("tax >= 0", name="tax_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[int] = mapped_column(Money)
+    tax_rate_ppm: Mapped[int] = mapped_column(Integer)
+    net: Mapped[int] = mapped_column(Money)
+    tax: Mapped[int] = mapped_column(Money)
+    unit_cost: Mapped[int] = mapped_column(Money, default=0)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship()
+
+
+class PaymentRow(Base):
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint("kind IN ('cash', 'card')", name="kind"),
+        CheckConstraint("applied >= 0 AND given >= 0 AND change >= 0", name="not_negative"),
+        CheckConstraint("given = applied + change", name="change"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    applied: Mapped[int] = mapped_column(Money)
+    given: Mapped[int] = mapped_column(Money)
+    change: Mapped[int] = mapped_column(Money, default=0)
+
+    order: Mapped[Order] = relationship(back_populates="payments")
+
+
+class Purchase(Base):
+    """Goods received from a supplier (the receiving number is shown before confirming)."""
+
+    __tablename__ = "purchases"
+    __table_args__ = (CheckConstraint("status IN ('open', 'received')", name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    supplier: Mapped[str] = mapped_column(String(80))
+    reference: Mapped[str] = mapped_column(String(40), default="")
+    paid_in_cash: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    total_cost: Mapped[int] = mapped_column(Money, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    lines: Mapped[list[PurchaseLine]] = relationship(
+        back_populates="purchase", cascade="all, delete-orphan"
+    )
+
+
+class PurchaseLine(Base):
+    __tablename__ = "purchase_lines"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("unit_cost >= 0", name="cost_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    purchase_id: Mapped[int] = mapped_column(
+        ForeignKey("purchases.id", ondelete="CASCADE"), index=True
+    )
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_cost: Mapped[int] = mapped_column(Money)
+
+    purchase: Mapped[Purchase] = relationship(back_populates="lines")
+
+
+class StockMovement(Base):
+    """Every change of stock is a row: stock on hand always equals the sum of these."""
+
+    __tablename__ = "stock_movements"
+    __table_args__ = (
+        CheckConstraint("quantity <> 0", name="quantity_not_zero"),
+        CheckConstraint(
+            "kind IN ('sale', 'shipment', 'receiving', 'adjustment', 'refund')", name="kind"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    purchase_id: Mapped[int | None] = mapped_column(ForeignKey("purchases.id"), index=True)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class JournalTransaction(Base):
+    __tablename__ = "journal_transactions"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('sale', 'shipment', 'receiving', 'manual', 'adjustment')", name="kind"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    description: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    purchase_id: Mapped[int | None] = mapped_column(ForeignKey("purchases.id"), index=True)
+
+    entries: Mapped[list[JournalEntry]] = relationship(
+        back_populates="transaction", cascade="all, delete-orphan", order_by="JournalEntry.id"
+    )
+
+
+class JournalEntry(Base):
+    """One debit or one credit, never both, never negative (see also the balance trigger)."""
+
+    __tablename__ = "journal_entries"
+    __table_args__ = (
+        CheckConstraint(
+            "(debit > 0 AND credit = 0) OR (credit > 0 AND debit = 0)", name="one_side"
+        ),
+        Index("ix_journal_entries_account_transaction", "account_id", "transaction_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(
+        ForeignKey("journal_transactions.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    debit: Mapped[int] = mapped_column(Money, default=0)
+    credit: Mapped[int] = mapped_column(Money, default=0)
+
+    transaction: Mapped[JournalTransaction] = relationship(back_populates="entries")
+    account: Mapped[Account] = relationship()
+
+
+class Counter(Base):
+    """Gapless numbers (receipts): bumped in the committing transaction, so a rollback undoes it."""
+
+    __tablename__ = "counters"
+    __table_args__ = (CheckConstraint("value >= 0", name="value_not_negative"),)
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -1,0 +1,147 @@
+"""The journal: posting balanced transactions and reading balances back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..domain.errors import NotFound
+from ..domain.postings import Posting, balanced
+from ..persistence.models import Account, JournalEntry, JournalTransaction
+
+
+@dataclass(frozen=True)
+class AccountBalance:
+    code: str
+    name: str
+    type: str
+    debit: int
+    credit: int
+
+    @property
+    def balance(self) -> int:
+        """Debit-positive: assets and expenses show positive, the rest negative."""
+        return self.debit - self.credit
+
+
+class LedgerRepository:
+    def __init__(self, session: Session):
+        self.session = session
+        self._account_ids: dict[str, int] | None = None
+
+    def account_ids(self) -> dict[str, int]:
+        if self._account_ids is None:
+            self._account_ids = dict(
+                self.session.execute(select(Account.code, Account.id)).tuples().all()
+            )
+        return self._account_ids
+
+    def accounts(self) -> list[Account]:
+        return list(self.session.scalars(select(Account).order_by(Account.code)))
+
+    def check_accounts(self, postings: list[Posting]) -> dict[str, int]:
+        ids = self.account_ids()
+        unknown = sorted({p.account_code for p in postings} - ids.keys())
+        if unknown:
+            raise NotFound(f"No account with code {', '.join(unknown)}.")
+        return ids
+
+    def new_transaction(
+        self,
+        description: str,
+        kind: str,
+        *,
+        order_id: int | None = None,
+        purchase_id: int | None = None,
+    ) -> JournalTransaction:
+        txn = JournalTransaction(
+            description=description, kind=kind, order_id=order_id, purchase_id=purchase_id
+        )
+        self.session.add(txn)
+        return txn
+
+    def post(
+        self,
+        description: str,
+        kind: str,
+        postings: list[Posting],
+        *,
+        order_id: int | None = None,
+        purchase_id: int | None = None,
+        transaction: JournalTransaction | None = None,
+    ) -> JournalTransaction:
+        """Write a balanced transaction (checked here and, on PostgreSQL, again at commit)."""
+        postings = balanced(postings)
+        ids = self.check_accounts(postings)
+        if transaction is None:
+            transaction = self.new_transaction(
+                description, kind, order_id=order_id, purchase_id=purchase_id
+            )
+        else:
+            transaction.description = description
+        self.session.flush([transaction])
+        self.session.execute(
+            insert(JournalEntry),
+            [
+                {
+                    "transaction_id": transaction.id,
+                    "account_id": ids[p.account_code],
+                    "debit": p.debit,
+                    "credit": p.credit,
+                }
+                for p in postings
+            ],
+        )
+        return transaction
+
+    def transactions(
+        self,
+        *,
+        limit: int = 100,
+        offset: int = 0,
+        account_code: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[JournalTransaction]:
+        """Newest first, with entries and accounts loaded in two extra queries, not N."""
+        query = select(JournalTransaction).options(
+            selectinload(JournalTransaction.entries).selectinload(JournalEntry.account)
+        )
+        if account_code:
+            query = query.where(
+                JournalTransaction.id.in_(
+                    select(JournalEntry.transaction_id)
+                    .join(Account)
+                    .where(Account.code == account_code)
+                )
+            )
+        if since:
+            query = query.where(JournalTransaction.posted_at >= since)
+        if until:
+            query = query.where(JournalTransaction.posted_at < until)
+        query = query.order_by(JournalTransaction.id.desc()).limit(limit).offset(offset)
+        return list(self.session.scalars(query))
+
+    def trial_balance(self) -> list[AccountBalance]:
+        rows = self.session.execute(
+            select(
+                Account.code,
+                Account.name,
+                Account.type,
+                func.coalesce(func.sum(JournalEntry.debit), 0),
+                func.coalesce(func.sum(JournalEntry.credit), 0),
+            )
+            .outerjoin(JournalEntry, JournalEntry.account_id == Account.id)
+            .group_by(Account.id, Account.code, Account.name, Account.type)
+            .order_by(Account.code)
+        )
+        return [AccountBalance(*row) for row in rows]
+
+    def balance_of(self, code: str) -> int:
+        for row in self.trial_balance():
+            if row.code == code:
+                return row.balance
+        raise NotFound(f"No account with code {code}.")

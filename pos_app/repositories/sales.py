@@ -1,0 +1,122 @@
+"""Orders (till sales and customer orders), receipts and the gapless receipt counter."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from ..domain.receipt import Receipt, ReceiptLine
+from ..domain.tender import Payment, TenderKind
+from ..persistence.models import Counter, Order, OrderLine, utcnow
+
+RECEIPT_COUNTER = "receipt"
+
+
+class SalesRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, order: Order) -> Order:
+        self.session.add(order)
+        return order
+
+    def get(self, order_id: int) -> Order | None:
+        return self.session.get(Order, order_id)
+
+    def with_lines(self, order_id: int) -> Order | None:
+        return self.session.scalars(
+            select(Order)
+            .where(Order.id == order_id)
+            .execution_options(populate_existing=True)
+            .options(
+                selectinload(Order.lines).selectinload(OrderLine.product),
+                selectinload(Order.payments),
+                selectinload(Order.customer),
+            )
+        ).first()
+
+    def claim_for_shipping(self, order_id: int) -> bool:
+        """Mark an open customer order shipped; False if another till got there first."""
+        claimed = self.session.execute(
+            update(Order)
+            .where(Order.id == order_id, Order.kind == "customer_order", Order.status == "open")
+            .values(status="shipped", completed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        return claimed == 1
+
+    def completed_by_key(self, client_key: str) -> Order | None:
+        """The sale already recorded under this idempotency key, if its commit went through."""
+        return self.session.scalars(
+            select(Order).where(Order.client_key == client_key, Order.status != "open")
+        ).first()
+
+    def by_receipt_no(self, receipt_no: int) -> Order | None:
+        return self.session.scalars(select(Order).where(Order.receipt_no == receipt_no)).first()
+
+    def next_number(self, counter: str = RECEIPT_COUNTER) -> int:
+        """Bump the counter row in this transaction: a rollback gives the number back."""
+        value = self.session.execute(
+            update(Counter)
+            .where(Counter.name == counter)
+            .values(value=Counter.value + 1)
+            .returning(Counter.value)
+            .execution_options(synchronize_session=False)
+        ).scalar_one_or_none()
+        if value is None:
+            raise LookupError(f"counter {counter!r} is missing; run 'pos-app db upgrade'")
+        return value
+
+    def customer_orders(self, status: str | None = "open") -> list[Order]:
+        query = (
+            select(Order)
+            .where(Order.kind == "customer_order")
+            .options(selectinload(Order.customer), selectinload(Order.lines))
+            .order_by(Order.id.desc())
+        )
+        if status:
+            query = query.where(Order.status == status)
+        return list(self.session.scalars(query))
+
+    def recent_sales(self, limit: int = 50) -> list[Order]:
+        return list(
+            self.session.scalars(
+                select(Order)
+                .where(Order.kind == "sale", Order.status == "completed")
+                .order_by(Order.receipt_no.desc())
+                .limit(limit)
+            )
+        )
+
+    def receipt(self, order_id: int) -> Receipt:
+        order = self.with_lines(order_id)
+        if order is None or order.receipt_no is None:
+            raise LookupError(f"order {order_id} has no receipt")
+        return receipt_of(order)
+
+
+def receipt_of(order: Order) -> Receipt:
+    return Receipt(
+        order_id=order.id,
+        receipt_no=order.receipt_no or 0,
+        completed_at=order.completed_at or order.created_at,
+        lines=tuple(
+            ReceiptLine(
+                name=line.product.name,
+                sku=line.product.sku,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                net=line.net,
+                tax=line.tax,
+                tax_rate_ppm=line.tax_rate_ppm,
+            )
+            for line in order.lines
+        ),
+        subtotal=order.subtotal,
+        tax=order.tax,
+        total=order.total,
+        payments=tuple(
+            Payment(TenderKind(p.kind), p.applied, p.given, p.change) for p in order.payments
+        ),
+        customer_code=order.customer.code if order.customer else None,
+    )

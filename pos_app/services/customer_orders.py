@@ -1,0 +1,87 @@
+"""Customer orders: saved now, shipped later, all-or-nothing (the inventory tutorial's flow)."""
+
+from __future__ import annotations
+
+import uuid
+
+from ..domain.cart import Cart
+from ..domain.errors import InvalidInput, InvalidState, NotFound, OutOfStock
+from ..domain.postings import invoice_postings
+from ..persistence.models import Order, OrderLine
+from ..repositories.unit_of_work import UnitOfWork
+
+
+def save_order(uow: UnitOfWork, cart: Cart, customer_code: str) -> int:
+    """Record what the customer wants at today's prices; stock is untouched until shipping."""
+    if cart.is_empty():
+        raise InvalidInput("The order has no lines.", "cart")
+
+    def work() -> int:
+        customer = uow.customers.by_code(customer_code or "")
+        if customer is None:
+            raise NotFound(f"No customer with code {customer_code!r}.")
+        totals = cart.totals()
+        order = uow.sales.add(
+            Order(
+                kind="customer_order",
+                status="open",
+                client_key=str(uuid.uuid4()),
+                customer_id=customer.id,
+                subtotal=totals.subtotal,
+                tax=totals.tax,
+                total=totals.total,
+            )
+        )
+        for line_no, line in enumerate(cart.lines, start=1):
+            p = line.product
+            order.lines.append(
+                OrderLine(
+                    line_no=line_no,
+                    product_id=p.product_id,
+                    quantity=line.quantity,
+                    unit_price=p.unit_price,
+                    tax_rate_ppm=p.tax_rate_ppm,
+                    net=line.net,
+                    tax=line.tax,
+                    unit_cost=p.unit_cost,
+                )
+            )
+        uow.flush()
+        order_id = order.id
+        uow.commit()
+        return order_id
+
+    return uow.run(work)
+
+
+def ship_order(uow: UnitOfWork, order_id: int) -> None:
+    """Decrement stock for every line and mark shipped, or change nothing if any is short."""
+
+    def work() -> None:
+        if not uow.sales.claim_for_shipping(order_id):
+            order = uow.sales.get(order_id)
+            if order is None or order.kind != "customer_order":
+                raise NotFound(f"No customer order number {order_id}.")
+            raise InvalidState(f"Order {order_id} is already {order.status}.")
+        order = uow.sales.with_lines(order_id)
+        quantities: dict[int, int] = {}
+        for line in order.lines:
+            quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
+        shortages = uow.stock.take(quantities, kind="shipment", order_id=order_id)
+        if shortages:
+            raise OutOfStock(shortages)
+        costs = {
+            pid: snap.unit_cost for pid, snap in uow.catalogue.snapshots(list(quantities)).items()
+        }
+        for line in order.lines:
+            line.unit_cost = costs[line.product_id]
+        cost = sum(line.unit_cost * line.quantity for line in order.lines)
+        uow.ledger.post(
+            f"Shipment of order {order_id} to {order.customer.code}",
+            "shipment",
+            invoice_postings(net=order.subtotal, tax=order.tax, cost=cost),
+            order_id=order_id,
+        )
+        uow.commit()
+
+    uow.run(work)

@@ -1,0 +1,75 @@
+"""A demo store: the Northwind catalogue, a few customers, stock received the normal way."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from importlib import resources
+
+from ..domain.catalogue import CustomerDraft, ProductDraft
+from ..domain.money import parse_amount, parse_rate
+from ..domain.postings import Accounts, Posting
+from ..repositories.unit_of_work import UnitOfWork
+from .catalogue import add_customer, add_product
+from .journal import post_journal
+from .receiving import Receiving
+
+CUSTOMERS = [
+    CustomerDraft("ALFKI", "Alfreds Futterkiste", "Maria Anders", "Germany"),
+    CustomerDraft("ANATR", "Ana Trujillo Emparedados y helados", "Ana Trujillo", "Mexico"),
+    CustomerDraft("ANTON", "Antonio Moreno Taquería", "Antonio Moreno", "Mexico"),
+    CustomerDraft("AROUT", "Around the Horn", "Thomas Hardy", "UK"),
+    CustomerDraft("BERGS", "Berglunds snabbköp", "Christina Berglund", "Sweden"),
+    CustomerDraft("BLAUS", "Blauer See Delikatessen", "Hanna Moos", "Germany"),
+]
+
+OPENING_CAPITAL = 500_000  # 5,000.00 put in by the owner
+
+
+def demo_rows() -> list[dict[str, str]]:
+    text = resources.files("pos_app.resources").joinpath("demo_catalogue.csv").read_text("utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def load_demo_store(new_uow) -> bool:  # noqa: ANN001 - a callable returning a UnitOfWork
+    """Load once; returns False (and changes nothing) if the store already has products."""
+    with new_uow() as uow:
+        if uow.catalogue.count() > 0:
+            return False
+        rows = demo_rows()
+        for row in rows:
+            add_product(
+                uow,
+                ProductDraft(
+                    sku=row["sku"],
+                    barcode=row["barcode"],
+                    name=row["name"],
+                    unit_price=parse_amount(row["price"]),
+                    unit_cost=parse_amount(row["cost"]),
+                    tax_rate_ppm=parse_rate(row["tax_rate"]),
+                ),
+                commit=False,
+            )
+        for customer in CUSTOMERS:
+            add_customer(uow, customer, commit=False)
+        uow.commit()
+    with new_uow() as uow:
+        post_journal(
+            uow,
+            "Owner's opening capital",
+            [
+                Posting(Accounts.CASH, debit=OPENING_CAPITAL),
+                Posting(Accounts.OWNER_EQUITY, credit=OPENING_CAPITAL),
+            ],
+        )
+    by_supplier: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        by_supplier[row["supplier"]].append(row)
+    for supplier, supplied in by_supplier.items():
+        with new_uow() as uow:
+            receiving = Receiving(uow, supplier, paid_in_cash=False, reference="Opening stock")
+            for row in supplied:
+                receiving.add(row["sku"], int(row["opening_stock"]), parse_amount(row["cost"]))
+            receiving.confirm()
+    return True

@@ -1,0 +1,67 @@
+"""Manual journal entries: any balanced set of postings, refused whole if unbalanced."""
+
+from __future__ import annotations
+
+from ..domain.errors import InvalidInput, InvalidState
+from ..domain.postings import Posting, balanced
+from ..persistence.models import JournalTransaction
+from ..repositories.unit_of_work import UnitOfWork
+
+
+class ManualJournalEntry:
+    """One manual-entry dialog: the transaction number is flushed and shown before posting."""
+
+    def __init__(self, uow: UnitOfWork):
+        self.uow = uow.open()
+        self._transaction: JournalTransaction | None = None
+        self.posted = False
+
+    def begin(self) -> int:
+        if self.posted:
+            raise InvalidState("This journal entry is already posted.")
+        if self._transaction is None:
+            self._transaction = self.uow.ledger.new_transaction("(being entered)", "manual")
+            self.uow.flush()
+        return self._transaction.id
+
+    def post(self, description: str, postings: list[Posting]) -> int:
+        description = (description or "").strip()
+        if not description:
+            raise InvalidInput("Describe what this journal entry is for.", "description")
+        if len(description) > 200:
+            raise InvalidInput(
+                "The description is too long (200 characters at most).", "description"
+            )
+        postings = balanced(postings)
+        with self.uow.guard():
+            self.uow.ledger.check_accounts(postings)
+        if self.posted:
+            return self._transaction.id
+
+        def work() -> int:
+            if self._transaction is not None and self._transaction not in self.uow.session:
+                self._transaction = None
+            self.begin()
+            try:
+                txn = self.uow.ledger.post(
+                    description, "manual", postings, transaction=self._transaction
+                )
+                txn_id = txn.id
+                self.uow.commit()
+            except BaseException:
+                self._transaction = None
+                raise
+            return txn_id
+
+        txn_id = self.uow.run(work)
+        self.posted = True
+        return txn_id
+
+    def cancel(self) -> None:
+        self._transaction = None
+        self.uow.rollback()
+
+
+def post_journal(uow: UnitOfWork, description: str, postings: list[Posting]) -> int:
+    """Post in one go, for scripts and the demo store."""
+    return ManualJournalEntry(uow).post(description, postings)

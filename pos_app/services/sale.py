@@ -1,0 +1,189 @@
+"""A till sale, as one checkout dialog sees it.
+
+``begin()`` writes the order header and flushes, so the dialog can show the order number
+before the cashier confirms. ``confirm()`` does everything else in the same transaction
+(lines, stock, payments, receipt number, journal) and commits once; ``cancel()`` rolls back
+and leaves no trace. The sale's client key makes a confirm retried after an unknown
+outcome (a connection lost during commit) return the sale already recorded, never a second.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from sqlalchemy.exc import IntegrityError
+
+from ..domain.cart import Cart, ProductSnapshot, Totals
+from ..domain.errors import InvalidInput, InvalidState, NotFound, OutOfStock
+from ..domain.postings import sale_postings
+from ..domain.receipt import Receipt, ReceiptLine
+from ..domain.tender import Payment, Tender, settle
+from ..persistence.models import Order, OrderLine, PaymentRow, utcnow
+from ..repositories.catalogue import snapshot_of
+from ..repositories.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class Checkout:
+    def __init__(self, uow: UnitOfWork, cart: Cart | None = None, *, client_key: str | None = None):
+        self.uow = uow.open()
+        self.cart = cart if cart is not None else Cart()
+        self.client_key = client_key or str(uuid.uuid4())
+        self._order: Order | None = None
+        self.receipt: Receipt | None = None
+
+    # -- before confirming --------------------------------------------------------------
+    def begin(self) -> int:
+        """Write the header and return the database's order number (not yet committed)."""
+        if self.receipt is not None:
+            raise InvalidState("This sale is already confirmed.")
+        if self._order is None:
+            customer_id = None
+            if self.cart.customer_code:
+                customer = self.uow.customers.by_code(self.cart.customer_code)
+                if customer is None:
+                    raise NotFound(f"No customer with code {self.cart.customer_code}.")
+                customer_id = customer.id
+            self._order = self.uow.sales.add(
+                Order(
+                    kind="sale", status="open", client_key=self.client_key, customer_id=customer_id
+                )
+            )
+            self.uow.flush()
+        return self._order.id
+
+    @property
+    def order_id(self) -> int | None:
+        return self._order.id if self._order is not None else None
+
+    def add(self, code: str, quantity: int = 1) -> ProductSnapshot:
+        """Add by barcode or SKU, as the scanner sends it."""
+        product = self.uow.catalogue.by_code(code)
+        if product is None or not product.active:
+            raise NotFound(f"No product with barcode or SKU {code!r}.")
+        snapshot = snapshot_of(product)
+        self.cart.add(snapshot, quantity)
+        return snapshot
+
+    def set_quantity(self, product_id: int, quantity: int) -> None:
+        self.cart.set_quantity(product_id, quantity)
+
+    def remove(self, product_id: int) -> None:
+        self.cart.remove(product_id)
+
+    def totals(self) -> Totals:
+        return self.cart.totals()
+
+    # -- confirm or cancel ----------------------------------------------------------------
+    def confirm(self, tenders: list[Tender]) -> Receipt:
+        """Commit the whole sale or nothing. Raises OutOfStock (naming every short product),
+        TenderShort, ConnectionLost or DatabaseBusy; after any of them the sale may be
+        confirmed again (a new order number is taken if the header was rolled back)."""
+        if self.receipt is not None:
+            return self.receipt
+        if self.cart.is_empty():
+            raise InvalidInput("The cart is empty: scan something first.", "cart")
+        totals = self.cart.totals()
+        payments = settle(totals.total, tenders)  # refuse before anything is written
+        try:
+            self.receipt = self.uow.run(lambda: self._write(totals, payments))
+        except IntegrityError:
+            # Another process committed this very sale (same client key) meanwhile.
+            with self.uow.guard():
+                already = self.uow.sales.completed_by_key(self.client_key)
+            if already is None:
+                raise
+            self.receipt = self.uow.sales.receipt(already.id)
+        return self.receipt
+
+    def cancel(self) -> None:
+        self._order = None
+        self.uow.rollback()
+
+    def _write(self, totals: Totals, payments: list[Payment]) -> Receipt:
+        uow = self.uow
+        already = uow.sales.completed_by_key(self.client_key)
+        if already is not None:
+            log.info(
+                "sale %s was already recorded as receipt %s", self.client_key, already.receipt_no
+            )
+            return uow.sales.receipt(already.id)
+        if self._order is None or self._order not in uow.session:
+            self._order = None  # rolled back: take a new header
+        self.begin()
+        order = self._order
+        try:
+            quantities: dict[int, int] = {}
+            for line_no, line in enumerate(self.cart.lines, start=1):
+                p = line.product
+                order.lines.append(
+                    OrderLine(
+                        line_no=line_no,
+                        product_id=p.product_id,
+                        quantity=line.quantity,
+                        unit_price=p.unit_price,
+                        tax_rate_ppm=p.tax_rate_ppm,
+                        net=line.net,
+                        tax=line.tax,
+                        unit_cost=p.unit_cost,
+                    )
+                )
+                quantities[p.product_id] = quantities.get(p.product_id, 0) + line.quantity
+            uow.flush()
+            shortages = uow.stock.take(quantities, kind="sale", order_id=order.id)
+            if shortages:
+                raise OutOfStock(shortages)
+            for payment in payments:
+                order.payments.append(
+                    PaymentRow(
+                        kind=payment.kind.value,
+                        applied=payment.applied,
+                        given=payment.given,
+                        change=payment.change,
+                    )
+                )
+            receipt_no = uow.sales.next_number()  # last lock taken: products first, then this
+            order.subtotal, order.tax, order.total = totals.subtotal, totals.tax, totals.total
+            order.status, order.receipt_no, order.completed_at = "completed", receipt_no, utcnow()
+            uow.ledger.post(
+                f"Sale, receipt {order.receipt_no}",
+                "sale",
+                sale_postings(
+                    net=totals.subtotal, tax=totals.tax, cost=totals.cost, payments=payments
+                ),
+                order_id=order.id,
+            )
+            receipt = self._receipt_for(order, totals, payments)
+            uow.commit()
+        except BaseException:
+            self._order = None
+            raise
+        log.info("sale %s committed as receipt %s", order.id, receipt.receipt_no)
+        return receipt
+
+    def _receipt_for(self, order: Order, totals: Totals, payments: list[Payment]) -> Receipt:
+        """The same figures just written, without reading them back."""
+        return Receipt(
+            order_id=order.id,
+            receipt_no=order.receipt_no,
+            completed_at=order.completed_at,
+            lines=tuple(
+                ReceiptLine(
+                    name=line.product.name,
+                    sku=line.product.sku,
+                    quantity=line.quantity,
+                    unit_price=line.product.unit_price,
+                    net=line.net,
+                    tax=line.tax,
+                    tax_rate_ppm=line.product.tax_rate_ppm,
+                )
+                for line in self.cart.lines
+            ),
+            subtotal=totals.subtotal,
+            tax=totals.tax,
+            total=totals.total,
+            payments=tuple(payments),
+            customer_code=self.cart.customer_code,
+        )

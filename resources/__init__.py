@@ -1,0 +1,1 @@
+"""Files the running app needs (icons, the demo catalogue), found with importlib.resources."""
