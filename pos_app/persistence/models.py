@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -33,6 +34,26 @@ NAMING = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware UTC datetimes on both backends (SQLite would otherwise hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:  # noqa: ANN001
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store times in UTC with tzinfo")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:  # noqa: ANN001
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -76,7 +97,7 @@ class Product(Base):
     tax_rate_ppm: Mapped[int] = mapped_column(Integer, default=0)
     stock_on_hand: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class Customer(Base):
@@ -114,8 +135,8 @@ class Order(Base):
     subtotal: Mapped[int] = mapped_column(Money, default=0)
     tax: Mapped[int] = mapped_column(Money, default=0)
     total: Mapped[int] = mapped_column(Money, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
 
     customer: Mapped[Customer | None] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(
@@ -183,8 +204,8 @@ class Purchase(Base):
     paid_in_cash: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default="open")
     total_cost: Mapped[int] = mapped_column(Money, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    received_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     lines: Mapped[list[PurchaseLine]] = relationship(
         back_populates="purchase", cascade="all, delete-orphan"
@@ -227,7 +248,7 @@ class StockMovement(Base):
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     purchase_id: Mapped[int | None] = mapped_column(ForeignKey("purchases.id"), index=True)
     note: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class JournalTransaction(Base):
@@ -239,7 +260,7 @@ class JournalTransaction(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    posted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
     description: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)

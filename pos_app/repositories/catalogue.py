@@ -93,4 +93,4 @@ class CatalogueRepository:
         rows = self.session.execute(
             select(Product.id, Product.stock_on_hand).where(Product.id.in_(product_ids))
         )
-        return dict(rows.tuples())
+        return dict(rows.all())

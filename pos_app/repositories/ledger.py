@@ -34,9 +34,7 @@ class LedgerRepository:
 
     def account_ids(self) -> dict[str, int]:
         if self._account_ids is None:
-            self._account_ids = dict(
-                self.session.execute(select(Account.code, Account.id)).tuples().all()
-            )
+            self._account_ids = dict(self.session.execute(select(Account.code, Account.id)).all())
         return self._account_ids
 
     def accounts(self) -> list[Account]:
@@ -82,7 +80,7 @@ class LedgerRepository:
             )
         else:
             transaction.description = description
-        self.session.flush([transaction])
+        self.session.flush()
         self.session.execute(
             insert(JournalEntry),
             [

@@ -1,0 +1,197 @@
+"""The store as the screens see it: read queries that return plain rows, and fresh units
+of work for dialogs. Each read opens and closes its own short session, so any thread may
+call it; screens never hold a Session or an ORM object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..domain.cart import ProductSnapshot
+from ..domain.catalogue import ProductDraft
+from ..persistence.engine import Database
+from ..repositories.catalogue import CatalogueRepository, snapshot_of
+from ..repositories.customers import CustomerRepository
+from ..repositories.ledger import AccountBalance, LedgerRepository
+from ..repositories.sales import SalesRepository
+from ..repositories.unit_of_work import UnitOfWork
+from .integrity import CheckReport, run_check
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    product_id: int
+    sku: str
+    barcode: str | None
+    name: str
+    unit_price: int
+    unit_cost: int
+    tax_rate_ppm: int
+    stock_on_hand: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    code: str
+    company: str
+    contact: str
+    country: str
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    order_id: int
+    customer_code: str
+    company: str
+    status: str
+    created_at: datetime
+    total: int
+    lines: int
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    account_code: str
+    account_name: str
+    debit: int
+    credit: int
+
+
+@dataclass(frozen=True)
+class JournalRow:
+    transaction_id: int
+    posted_at: datetime
+    description: str
+    kind: str
+    entries: tuple[EntryRow, ...]
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    code: str
+    name: str
+    type: str
+
+
+class Store:
+    def __init__(self, db: Database):
+        self.db = db
+
+    @property
+    def backend(self) -> str:
+        return self.db.backend
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new unit of work for one dialog (opened by the dialog, closed when it closes)."""
+        return UnitOfWork(self.db.writer)
+
+    # -- catalogue ----------------------------------------------------------------------
+    def lookup(self, code: str) -> ProductSnapshot | None:
+        """What the scanner field calls: one indexed query by barcode, then SKU."""
+        with self.db.reader() as session:
+            product = CatalogueRepository(session).by_code(code)
+            if product is None or not product.active:
+                return None
+            return snapshot_of(product)
+
+    def count_products(self, text: str = "") -> int:
+        with self.db.reader() as session:
+            return CatalogueRepository(session).count(text)
+
+    def products(self, text: str = "", *, offset: int = 0, limit: int = 200) -> list[ProductRow]:
+        with self.db.reader() as session:
+            return [
+                ProductRow(
+                    p.id,
+                    p.sku,
+                    p.barcode,
+                    p.name,
+                    p.unit_price,
+                    p.unit_cost,
+                    p.tax_rate_ppm,
+                    p.stock_on_hand,
+                    p.active,
+                )
+                for p in CatalogueRepository(session).search(text, limit=limit, offset=offset)
+            ]
+
+    def product_draft(self, product_id: int) -> ProductDraft | None:
+        with self.db.reader() as session:
+            p = CatalogueRepository(session).get(product_id)
+            if p is None:
+                return None
+            return ProductDraft(
+                sku=p.sku,
+                name=p.name,
+                unit_price=p.unit_price,
+                unit_cost=p.unit_cost,
+                tax_rate_ppm=p.tax_rate_ppm,
+                barcode=p.barcode,
+                active=p.active,
+            )
+
+    # -- customers and orders -------------------------------------------------------------
+    def customers(self) -> list[CustomerRow]:
+        with self.db.reader() as session:
+            return [
+                CustomerRow(c.code, c.company, c.contact, c.country)
+                for c in CustomerRepository(session).all()
+            ]
+
+    def customer_orders(self, status: str | None = "open") -> list[OrderRow]:
+        with self.db.reader() as session:
+            return [
+                OrderRow(
+                    o.id,
+                    o.customer.code if o.customer else "",
+                    o.customer.company if o.customer else "",
+                    o.status,
+                    o.created_at,
+                    o.total,
+                    len(o.lines),
+                )
+                for o in SalesRepository(session).customer_orders(status)
+            ]
+
+    # -- ledger -------------------------------------------------------------------------
+    def accounts(self) -> list[AccountRow]:
+        with self.db.reader() as session:
+            return [
+                AccountRow(a.code, a.name, a.type) for a in LedgerRepository(session).accounts()
+            ]
+
+    def journal(
+        self,
+        *,
+        limit: int = 200,
+        offset: int = 0,
+        account_code: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[JournalRow]:
+        with self.db.reader() as session:
+            return [
+                JournalRow(
+                    t.id,
+                    t.posted_at,
+                    t.description,
+                    t.kind,
+                    tuple(
+                        EntryRow(e.account.code, e.account.name, e.debit, e.credit)
+                        for e in t.entries
+                    ),
+                )
+                for t in LedgerRepository(session).transactions(
+                    limit=limit, offset=offset, account_code=account_code, since=since, until=until
+                )
+            ]
+
+    def trial_balance(self) -> list[AccountBalance]:
+        with self.db.reader() as session:
+            return LedgerRepository(session).trial_balance()
+
+    def check(self) -> CheckReport:
+        with self.db.reader() as session:
+            return run_check(session)

@@ -1,0 +1,99 @@
+"""Building small stores for tests through the same services the app uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import text
+
+from pos_app.domain.catalogue import CustomerDraft, ProductDraft
+from pos_app.persistence.engine import Database
+from pos_app.repositories import UnitOfWork
+from pos_app.services.catalogue import add_customer, add_product
+from pos_app.services.integrity import run_check
+from pos_app.services.receiving import Receiving
+
+NewUow = Callable[[], UnitOfWork]
+
+
+def product(
+    new_uow: NewUow,
+    sku: str,
+    *,
+    price: int = 1000,
+    cost: int = 600,
+    tax_ppm: int = 200_000,
+    stock: int = 0,
+    barcode: str | None = None,
+    name: str | None = None,
+) -> int:
+    with new_uow() as uow:
+        product_id = add_product(
+            uow,
+            ProductDraft(
+                sku=sku,
+                name=name or sku.title(),
+                unit_price=price,
+                unit_cost=cost,
+                tax_rate_ppm=tax_ppm,
+                barcode=barcode,
+            ),
+        )
+    if stock:
+        receive(new_uow, {sku: (stock, cost)})
+    return product_id
+
+
+def receive(
+    new_uow: NewUow, lines: dict[str, tuple[int, int]], *, supplier: str = "Supplier"
+) -> int:
+    with new_uow() as uow:
+        receiving = Receiving(uow, supplier)
+        for sku, (quantity, unit_cost) in lines.items():
+            receiving.add(sku, quantity, unit_cost)
+        return receiving.confirm()
+
+
+def customer(new_uow: NewUow, code: str = "ALFKI", company: str = "Alfreds Futterkiste") -> int:
+    with new_uow() as uow:
+        return add_customer(uow, CustomerDraft(code, company))
+
+
+def stock_of(db: Database, sku: str) -> int:
+    with db.reader() as session:
+        return session.execute(
+            text("SELECT stock_on_hand FROM products WHERE sku = :sku"), {"sku": sku}
+        ).scalar_one()
+
+
+TABLES = (
+    "products",
+    "customers",
+    "orders",
+    "order_lines",
+    "payments",
+    "purchases",
+    "purchase_lines",
+    "stock_movements",
+    "journal_transactions",
+    "journal_entries",
+    "counters",
+)
+
+
+def snapshot(db: Database) -> dict[str, list[tuple]]:
+    """Every row of every table, for 'nothing changed' assertions."""
+    with db.reader() as session:
+        return {
+            table: sorted(
+                tuple(str(v) for v in row)
+                for row in session.execute(text(f"SELECT * FROM {table}"))  # noqa: S608
+            )
+            for table in TABLES
+        }
+
+
+def assert_clean(db: Database) -> None:
+    with db.reader() as session:
+        report = run_check(session)
+    assert report.ok, report.problems
