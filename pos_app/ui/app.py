@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from ..services.store import Store
 
 
-class MainWindow(QMainWindow):
-    """Placeholder until the selling screens land (issue 4)."""
-
-    def __init__(self, store: Store):
-        super().__init__()
-        self.store = store
-        self.setObjectName("mainWindow")
-        self.setWindowTitle("pos-app")
-        label = QLabel(f"Till ready ({store.backend}).")
-        label.setObjectName("statusLabel")
-        self.setCentralWidget(label)
-        self.resize(1024, 700)
-
-
 def create_main_window(store: Store) -> QMainWindow:
     """The one entry point the app, the self-test and the screenshot script use."""
+    from .main_window import MainWindow
+
     return MainWindow(store)
 
 
@@ -33,6 +21,7 @@ def run_gui(url: str) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("pos-app")
+    app.setApplicationDisplayName("pos-app")
     db = open_database(url)
     window = create_main_window(Store(db))
     window.show()

@@ -1,0 +1,15 @@
+"""Placeholder for the Catalogue screen (being built)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ..services.store import Store
+
+
+class CatalogueView(QWidget):
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Catalogue"))
