@@ -10,8 +10,10 @@ from pos_app.ui.app import create_main_window
 def test_opens_on_sell_and_switches_views(qtbot, shop):
     window = create_main_window(shop)
     qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    with qtbot.waitActive(window):  # shortcuts need an active window, as at a real till
+        window.activateWindow()
     assert window.stack.currentWidget().objectName() == "cartView"
     for key, name in [
         (Qt.Key.Key_F2, "catalogueView"),
