@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import InvalidInput
-from .money import check_rate, parse_amount, parse_rate
+from .money import check_amount, check_rate, parse_amount, parse_rate
 
 _CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 _CUSTOMER_RE = re.compile(r"^[A-Z0-9]{1,10}$")
@@ -67,8 +67,9 @@ class ProductDraft:
         ).validated()
 
     def validated(self) -> ProductDraft:
-        parse_amount(self.unit_price, "price", allow_zero=False)
-        parse_amount(self.unit_cost, "cost")
+        # Drafts hold minor units already (from_text converted them): check, never re-parse.
+        check_amount(self.unit_price, "price", allow_zero=False)
+        check_amount(self.unit_cost, "cost")
         check_rate(self.tax_rate_ppm)
         return ProductDraft(
             sku=check_code(self.sku, "SKU"),

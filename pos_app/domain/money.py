@@ -18,6 +18,8 @@ MAX_QUANTITY = 100_000
 MAX_RATE_PPM = 1_000_000  # 100 %
 PPM = 1_000_000
 
+_CENT = Decimal("0.01")
+_RATE_STEP = Decimal("0.0001")  # one part per million, in percent
 _AMOUNT_RE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 
 
@@ -41,10 +43,15 @@ def parse_amount(
             raise InvalidInput(f"The {field} must be a number such as 12.50.", field) from exc
     if not value.is_finite():
         raise InvalidInput(f"The {field} must be a number such as 12.50.", field)
-    minor = value * MINOR_PER_MAJOR
-    if minor != minor.to_integral_value():
+    # Bound the size before any arithmetic: Decimal multiplication rounds to 28 digits, which
+    # would turn "12.0000000000000000000000000001" into exactly 12.00 instead of refusing it.
+    if value < 0:
+        raise InvalidInput(f"The {field} cannot be negative.", field)
+    if value > Decimal(MAX_AMOUNT) / MINOR_PER_MAJOR:
+        raise InvalidInput(f"The {field} is too large.", field)
+    if value != value.quantize(_CENT):  # exact comparison, no rounding involved
         raise InvalidInput(f"The {field} has more than two decimal places.", field)
-    return check_amount(int(minor), field, allow_zero=allow_zero)
+    return check_amount(int(value * MINOR_PER_MAJOR), field, allow_zero=allow_zero)
 
 
 def check_amount(minor: int, field: str = "amount", *, allow_zero: bool = True) -> int:
@@ -88,10 +95,12 @@ def parse_rate(text: str | int | Decimal, field: str = "tax rate") -> int:
         raise InvalidInput(f"The {field} must be a percentage such as 20 or 8.875.", field) from exc
     if not value.is_finite():
         raise InvalidInput(f"The {field} must be a percentage such as 20 or 8.875.", field)
-    ppm = value * PPM / 100
-    if ppm != ppm.to_integral_value():
+    # Range first: "1e999999" would overflow, and long fractions would be rounded silently.
+    if not 0 <= value <= 100:
+        raise InvalidInput(f"The {field} must be between 0 and 100 %.", field)
+    if value != value.quantize(_RATE_STEP):
         raise InvalidInput(f"The {field} has too many decimal places.", field)
-    return check_rate(int(ppm), field)
+    return check_rate(int(value * PPM / 100), field)
 
 
 def check_rate(ppm: int, field: str = "tax rate") -> int:
