@@ -49,11 +49,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def open_database(url: str, *, migrate: bool = True):  # noqa: ANN201
     from .persistence.engine import Database
-    from .persistence.migrate import upgrade
+    from .persistence.migrate import ensure_up_to_date
 
     db = Database.connect(url)
     if migrate:
-        upgrade(db.engine)
+        ensure_up_to_date(db.engine)
     return db
 
 
@@ -91,9 +91,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _db(args: argparse.Namespace, url: str) -> int:
     if args.db_verb == "upgrade":
-        from .persistence.migrate import current_revision
+        from .persistence.engine import Database
+        from .persistence.migrate import current_revision, upgrade
 
-        db = open_database(url)
+        db = Database.connect(url)
+        upgrade(db.engine)
         print(f"Database {describe_url(url)} is at revision {current_revision(db.engine)}.")
         db.dispose()
         return 0
