@@ -42,7 +42,8 @@ class Checkout:
         if self._order is None:
             customer_id = None
             if self.cart.customer_code:
-                customer = self.uow.customers.by_code(self.cart.customer_code)
+                with self.uow.guard():  # the first statement may wait for the write lock
+                    customer = self.uow.customers.by_code(self.cart.customer_code)
                 if customer is None:
                     raise NotFound(f"No customer with code {self.cart.customer_code}.")
                 customer_id = customer.id
@@ -60,7 +61,8 @@ class Checkout:
 
     def add(self, code: str, quantity: int = 1) -> ProductSnapshot:
         """Add by barcode or SKU, as the scanner sends it."""
-        product = self.uow.catalogue.by_code(code)
+        with self.uow.guard():  # a first scan begins the transaction: DatabaseBusy, not raw
+            product = self.uow.catalogue.by_code(code)
         if product is None or not product.active:
             raise NotFound(f"No product with barcode or SKU {code!r}.")
         snapshot = snapshot_of(product)
