@@ -195,3 +195,32 @@ class Store:
     def check(self) -> CheckReport:
         with self.db.reader() as session:
             return run_check(session)
+
+    def count_journal(
+        self,
+        *,
+        account_code: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> int:
+        """How many transactions ``journal()`` would page through with the same filters,
+        so the ledger can say "showing 100 of 2,345" without loading them all."""
+        from sqlalchemy import func, select
+
+        from ..persistence.models import Account, JournalEntry, JournalTransaction
+
+        query = select(func.count(JournalTransaction.id))
+        if account_code:
+            query = query.where(
+                JournalTransaction.id.in_(
+                    select(JournalEntry.transaction_id)
+                    .join(Account)
+                    .where(Account.code == account_code)
+                )
+            )
+        if since:
+            query = query.where(JournalTransaction.posted_at >= since)
+        if until:
+            query = query.where(JournalTransaction.posted_at < until)
+        with self.db.reader() as session:
+            return session.execute(query).scalar_one()
