@@ -24,18 +24,35 @@ class ReceivedLine:
     unit_cost: int
 
 
+def _checked_terms(supplier: str, reference: str) -> tuple[str, str]:
+    supplier = (supplier or "").strip()
+    if not supplier or len(supplier) > 80:
+        raise InvalidInput("Name the supplier (up to 80 characters).", "supplier")
+    reference = (reference or "").strip()
+    if len(reference) > 40:
+        raise InvalidInput("The reference is too long (40 characters at most).", "reference")
+    return supplier, reference
+
+
 class Receiving:
+    """``supplier=None`` lets a dialog show the flushed number first and name the supplier
+    (``set_terms``) before confirming; a receiving is never confirmed without one."""
+
     def __init__(
-        self, uow: UnitOfWork, supplier: str, *, paid_in_cash: bool = False, reference: str = ""
+        self,
+        uow: UnitOfWork,
+        supplier: str | None,
+        *,
+        paid_in_cash: bool = False,
+        reference: str = "",
     ):
-        supplier = (supplier or "").strip()
-        if not supplier or len(supplier) > 80:
-            raise InvalidInput("Name the supplier (up to 80 characters).", "supplier")
-        if len(reference) > 40:
-            raise InvalidInput("The reference is too long (40 characters at most).", "reference")
+        if supplier is None:
+            supplier, reference = "", (reference or "").strip()
+        else:
+            supplier, reference = _checked_terms(supplier, reference)
         self.uow = uow.open()
         self.supplier = supplier
-        self.reference = reference.strip()
+        self.reference = reference
         self.paid_in_cash = paid_in_cash
         self.lines: list[ReceivedLine] = []
         self._purchase: Purchase | None = None
@@ -56,12 +73,20 @@ class Receiving:
             self.uow.flush()
         return self._purchase.id
 
+    def set_terms(self, supplier: str, *, paid_in_cash: bool, reference: str = "") -> None:
+        """Name the supplier and how they are paid; may be called after ``begin()``."""
+        if self.confirmed:
+            raise InvalidState("This receiving is already confirmed.")
+        self.supplier, self.reference = _checked_terms(supplier, reference)
+        self.paid_in_cash = bool(paid_in_cash)
+
     @property
     def purchase_id(self) -> int | None:
         return self._purchase.id if self._purchase is not None else None
 
     def add(self, code: str, quantity: int, unit_cost: int) -> ReceivedLine:
-        product = self.uow.catalogue.by_code(code)
+        with self.uow.guard():  # a first scan begins the transaction: DatabaseBusy, not raw
+            product = self.uow.catalogue.by_code(code)
         if product is None:
             raise NotFound(f"No product with barcode or SKU {code!r}.")
         line = ReceivedLine(
@@ -74,12 +99,18 @@ class Receiving:
         self.lines.append(line)
         return line
 
+    def remove(self, index: int) -> ReceivedLine:
+        """Take back a line typed by mistake (nothing is written before ``confirm``)."""
+        return self.lines.pop(index)
+
     def total_cost(self) -> int:
         return sum(line.quantity * line.unit_cost for line in self.lines)
 
     def confirm(self) -> int:
         if self.confirmed:
             return self._purchase.id
+        if not self.supplier:
+            raise InvalidInput("Name the supplier (up to 80 characters).", "supplier")
         if not self.lines:
             raise InvalidInput("Add at least one product to receive.", "lines")
         check_amount(self.total_cost(), "total cost")
@@ -98,6 +129,9 @@ class Receiving:
         self.begin()
         purchase = self._purchase
         try:
+            # the terms may have been set after the number was flushed
+            purchase.supplier, purchase.reference = self.supplier, self.reference
+            purchase.paid_in_cash = self.paid_in_cash
             quantities: dict[int, int] = {}
             value: dict[int, int] = {}
             for line in self.lines:

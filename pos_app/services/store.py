@@ -224,3 +224,30 @@ class Store:
             query = query.where(JournalTransaction.posted_at < until)
         with self.db.reader() as session:
             return session.execute(query).scalar_one()
+
+    # -- catalogue screens (appended for the catalogue view and its dialogs) ----------------
+    @staticmethod
+    def _product_row(p) -> ProductRow:  # noqa: ANN001 - an ORM Product, never leaves here
+        return ProductRow(
+            p.id,
+            p.sku,
+            p.barcode,
+            p.name,
+            p.unit_price,
+            p.unit_cost,
+            p.tax_rate_ppm,
+            p.stock_on_hand,
+            p.active,
+        )
+
+    def product(self, product_id: int) -> ProductRow | None:
+        """One product with its stock, for the product dialog's read-only stock line."""
+        with self.db.reader() as session:
+            p = CatalogueRepository(session).get(product_id)
+            return None if p is None else self._product_row(p)
+
+    def product_by_code(self, code: str) -> ProductRow | None:
+        """Barcode or SKU, inactive products included: goods may arrive for those too."""
+        with self.db.reader() as session:
+            p = CatalogueRepository(session).by_code(code or "")
+            return None if p is None else self._product_row(p)
