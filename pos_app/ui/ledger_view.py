@@ -1,15 +1,405 @@
-"""Placeholder for the Ledger screen (being built)."""
+"""The Ledger screen, for the store owner or accountant: the journal (newest first, filtered
+by dates and account, read a page at a time) beside the trial balance, which says plainly
+whether debits equal credits. New manual entries are posted from here."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import logging
+from datetime import UTC, date, datetime, timedelta
 
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.errors import PosError
 from ..services.store import Store
+from .background import Background
+from .feedback import InlineMessage
+from .journal_dialog import ManualJournalDialog
+from .ledger_models import JournalFilter, JournalModel, TrialBalanceModel
+from .money import format_money
+
+log = logging.getLogger(__name__)
+
+ANY_DATE = QDate(2000, 1, 1)  # the dates' minimum, shown as "Any date": no bound
+
+
+def utc_bounds(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
+    """Local calendar days -> [since, until) in UTC: from the first day's local midnight
+    to the local midnight after the last day, so the whole last day is included."""
+    since = (
+        datetime(first.year, first.month, first.day).astimezone().astimezone(UTC) if first else None
+    )
+    until = None
+    if last is not None:
+        after = last + timedelta(days=1)
+        until = datetime(after.year, after.month, after.day).astimezone().astimezone(UTC)
+    return since, until
+
+
+class _CalendarOpensOnToday(QObject):
+    """A date showing "Any date" sits on the year-2000 minimum; its popup should open on
+    the current month instead."""
+
+    def __init__(self, edit: QDateEdit):
+        super().__init__(edit)
+        self.edit = edit
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and self.edit.date() == self.edit.minimumDate():
+            today = QDate.currentDate()
+            watched.setCurrentPage(today.year(), today.month())
+        return False
+
+
+def _date_edit(name: str, accessible: str) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setMinimumDate(ANY_DATE)
+    edit.setMaximumDate(QDate(2999, 12, 31))
+    edit.setSpecialValueText("Any date")
+    edit.setDate(ANY_DATE)
+    calendar = edit.calendarWidget()
+    calendar.installEventFilter(_CalendarOpensOnToday(edit))
+    return edit
 
 
 class LedgerView(QWidget):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
+        self.background = Background(self)
+        self._dialog: ManualJournalDialog | None = None
+
+        # -- filters ------------------------------------------------------------------
+        self.fromDateEdit = _date_edit("fromDateEdit", "From date")
+        self.toDateEdit = _date_edit("toDateEdit", "To date")
+        self.accountFilterCombo = QComboBox()
+        self.accountFilterCombo.setObjectName("accountFilterCombo")
+        self.accountFilterCombo.setAccessibleName("Account filter")
+        self.accountFilterCombo.setMinimumContentsLength(24)
+        self.accountFilterCombo.addItem("All accounts", None)
+        self.clearFiltersButton = QPushButton("Show all")
+        self.clearFiltersButton.setObjectName("clearFiltersButton")
+        self.clearFiltersButton.setAccessibleName("Show all transactions")
+        self.clearFiltersButton.setToolTip("Clear the date and account filters")
+        self.newJournalEntryButton = QPushButton("New journal entry (Ctrl+J)")
+        self.newJournalEntryButton.setObjectName("newJournalEntryButton")
+        self.newJournalEntryButton.setAccessibleName("New journal entry")
+        self.newJournalEntryButton.setShortcut(QKeySequence("Ctrl+J"))
+
+        filters = QHBoxLayout()
+        for text, widget in (
+            ("&From", self.fromDateEdit),
+            ("&To", self.toDateEdit),
+            ("&Account", self.accountFilterCombo),
+        ):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            filters.addWidget(label)
+            filters.addWidget(widget)
+            filters.addSpacing(6)
+        filters.addWidget(self.clearFiltersButton)
+        filters.addStretch(1)
+        filters.addWidget(self.newJournalEntryButton)
+
+        self.message = InlineMessage(self, object_name="ledgerMessage")
+
+        # -- journal ------------------------------------------------------------------
+        self.journal_model = JournalModel(store, self)
+        self.journalTable = QTableView()
+        self.journalTable.setObjectName("journalTable")
+        self.journalTable.setAccessibleName("Journal")
+        self.journalTable.setModel(self.journal_model)
+        self._table_look(self.journalTable)
+        self.journalTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.journalTable.horizontalHeader()
+        widths = {
+            JournalModel.NUMBER: 56,
+            JournalModel.POSTED: 128,
+            JournalModel.KIND: 84,
+            JournalModel.ACCOUNT_CODE: 52,
+            JournalModel.ACCOUNT: 170,
+            JournalModel.DEBIT: 96,
+            JournalModel.CREDIT: 96,
+        }
+        for column, width in widths.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(JournalModel.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        self.journalTitle = QLabel("Journal")
+        self.journalTitle.setObjectName("journalTitle")
+        self._title_look(self.journalTitle)
+        self.journalCountLabel = QLabel("")
+        self.journalCountLabel.setObjectName("journalCountLabel")
+        self.journalCountLabel.setAccessibleName("Transactions shown")
+
+        journal_box = QWidget()
+        journal_layout = QVBoxLayout(journal_box)
+        journal_layout.setContentsMargins(0, 0, 0, 0)
+        journal_head = QHBoxLayout()
+        journal_head.addWidget(self.journalTitle)
+        journal_head.addStretch(1)
+        journal_head.addWidget(self.journalCountLabel)
+        journal_layout.addLayout(journal_head)
+        journal_layout.addWidget(self.journalTable, 1)
+
+        # -- trial balance --------------------------------------------------------------
+        self.trial_balance_model = TrialBalanceModel(self)
+        self.trialBalanceTable = QTableView()
+        self.trialBalanceTable.setObjectName("trialBalanceTable")
+        self.trialBalanceTable.setAccessibleName("Trial balance")
+        self.trialBalanceTable.setModel(self.trial_balance_model)
+        self.trialBalanceTable.setToolTip("Double-click an account to see its journal entries")
+        self._table_look(self.trialBalanceTable)
+        self.trialBalanceTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        tb_header = self.trialBalanceTable.horizontalHeader()
+        for column, width in {
+            TrialBalanceModel.CODE: 52,
+            TrialBalanceModel.TYPE: 76,
+            TrialBalanceModel.DEBIT: 96,
+            TrialBalanceModel.CREDIT: 96,
+            TrialBalanceModel.BALANCE: 110,
+        }.items():
+            tb_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            tb_header.resizeSection(column, width)
+        tb_header.setSectionResizeMode(TrialBalanceModel.NAME, QHeaderView.ResizeMode.Stretch)
+        self.trialBalanceTitle = QLabel("Trial balance")
+        self.trialBalanceTitle.setObjectName("trialBalanceTitle")
+        self._title_look(self.trialBalanceTitle)
+        self.trialBalanceTotalsLabel = QLabel("")
+        self.trialBalanceTotalsLabel.setObjectName("trialBalanceTotalsLabel")
+        self.trialBalanceTotalsLabel.setAccessibleName("Trial balance totals")
+        self.trialBalanceTotalsLabel.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.trialBalanceTotalsLabel.setWordWrap(True)
+        self.trialBalanceTotalsLabel.setTextFormat(Qt.TextFormat.PlainText)
+
+        balance_box = QWidget()
+        balance_layout = QVBoxLayout(balance_box)
+        balance_layout.setContentsMargins(0, 0, 0, 0)
+        balance_layout.addWidget(self.trialBalanceTitle)
+        balance_layout.addWidget(self.trialBalanceTable, 1)
+        balance_layout.addWidget(self.trialBalanceTotalsLabel)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("ledgerSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(journal_box)
+        self.splitter.addWidget(balance_box)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([800, 540])
+
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Ledger"))
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filters)
+        layout.addWidget(self.message)
+        layout.addWidget(self.splitter, 1)
+
+        self.setTabOrder(self.fromDateEdit, self.toDateEdit)
+        self.setTabOrder(self.toDateEdit, self.accountFilterCombo)
+        self.setTabOrder(self.accountFilterCombo, self.clearFiltersButton)
+        self.setTabOrder(self.clearFiltersButton, self.newJournalEntryButton)
+        self.setTabOrder(self.newJournalEntryButton, self.journalTable)
+        self.setTabOrder(self.journalTable, self.trialBalanceTable)
+
+        # Typing a date fires on every keystroke: wait for a pause before reading again.
+        self._filter_timer = QTimer(self, singleShot=True, interval=250)
+        self._filter_timer.timeout.connect(self.apply_filters)
+        self.fromDateEdit.dateChanged.connect(self._filters_changed)
+        self.toDateEdit.dateChanged.connect(self._filters_changed)
+        self.accountFilterCombo.currentIndexChanged.connect(self._filters_changed)
+        self.clearFiltersButton.clicked.connect(self.clear_filters)
+        self.newJournalEntryButton.clicked.connect(self.new_journal_entry)
+        self.trialBalanceTable.doubleClicked.connect(self._show_account)
+        self.journal_model.countChanged.connect(self._show_count)
+        self.journal_model.pageLoaded.connect(self._show_count)
+        self.journal_model.loadFailed.connect(self.message.show_error)
+
+        self.refresh()
+
+    @staticmethod
+    def _table_look(table: QTableView) -> None:
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setWordWrap(False)
+        table.setShowGrid(False)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        table.horizontalHeader().setHighlightSections(False)
+
+    @staticmethod
+    def _title_look(label: QLabel) -> None:
+        font = label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        label.setFont(font)
+
+    # -- refreshing ---------------------------------------------------------------------
+    def activated(self) -> None:
+        """Shown again (F4): the books may have moved since, so read them again."""
+        self.refresh()
+        self.journalTable.setFocus()
+
+    def refresh(self) -> None:
+        self._load_accounts()
+        self._load_trial_balance()
+        self.apply_filters()
+
+    def _load_accounts(self) -> None:
+        self.background.submit(
+            self.store.accounts, self._accounts_done, self._failed, key="accounts"
+        )
+
+    def _accounts_done(self, accounts: list) -> None:
+        combo = self.accountFilterCombo
+        current = combo.currentData()
+        combo.blockSignals(True)
+        try:
+            combo.clear()
+            combo.addItem("All accounts", None)
+            for account in accounts:
+                combo.addItem(f"{account.code} · {account.name}", account.code)
+            position = combo.findData(current) if current else 0
+            combo.setCurrentIndex(max(position, 0))
+        finally:
+            combo.blockSignals(False)
+        if current and combo.currentData() != current:
+            self._filters_changed()  # the chosen account vanished: show all again
+
+    def _load_trial_balance(self) -> None:
+        self.background.submit(
+            self.store.trial_balance, self._trial_balance_done, self._failed, key="trial-balance"
+        )
+
+    def _trial_balance_done(self, rows: list) -> None:
+        self.trial_balance_model.set_rows(rows)
+        debits, credits = self.trial_balance_model.totals()
+        if debits == credits:
+            text = f"Total debits {format_money(debits)} = total credits {format_money(credits)}   ✓ Balanced"
+        else:
+            text = (
+                f"Total debits {format_money(debits)} ≠ total credits {format_money(credits)}   "
+                f"⚠ OUT OF BALANCE by {format_money(abs(debits - credits))}: "
+                "tell whoever looks after the books"
+            )
+        self.trialBalanceTotalsLabel.setText(text)
+        self.trialBalanceTotalsLabel.setProperty("balanced", debits == credits)
+        font = self.trialBalanceTotalsLabel.font()
+        font.setBold(True)
+        self.trialBalanceTotalsLabel.setFont(font)
+
+    def _failed(self, error: Exception) -> None:
+        if isinstance(error, PosError):
+            self.message.show_error(str(error))
+        else:
+            log.error("reading the ledger failed", exc_info=error)
+            self.message.show_error("The ledger could not be read. Try again in a moment.")
+
+    # -- filters ----------------------------------------------------------------------------
+    def _filters_changed(self, *_args) -> None:
+        self._filter_timer.start()
+
+    def current_filter(self) -> JournalFilter | None:
+        """The filter the widgets describe, or None (with a message) when it makes no sense."""
+        first = self._date_of(self.fromDateEdit)
+        last = self._date_of(self.toDateEdit)
+        if first and last and first > last:
+            self.message.show_error("The From date is after the To date.", beep=False)
+            return None
+        since, until = utc_bounds(first, last)
+        return JournalFilter(self.accountFilterCombo.currentData(), since, until)
+
+    @staticmethod
+    def _date_of(edit: QDateEdit) -> date | None:
+        if edit.date() == edit.minimumDate():
+            return None
+        return edit.date().toPython()
+
+    def apply_filters(self) -> None:
+        self._filter_timer.stop()
+        journal_filter = self.current_filter()
+        if journal_filter is None:
+            return
+        if self.message.is_error:
+            self.message.clear_message()
+        self.journal_model.reload(journal_filter)
+
+    def clear_filters(self) -> None:
+        for edit in (self.fromDateEdit, self.toDateEdit):
+            edit.setDate(ANY_DATE)
+        self.accountFilterCombo.setCurrentIndex(0)
+        self.apply_filters()
+
+    def _show_account(self, index) -> None:  # noqa: ANN001
+        code = self.trial_balance_model.code_at(index.row())
+        position = self.accountFilterCombo.findData(code)
+        if position >= 0:
+            self.accountFilterCombo.setCurrentIndex(position)
+            self.apply_filters()
+
+    def _show_count(self, *_args) -> None:
+        shown = self.journal_model.transaction_count
+        total = self.journal_model.total
+        if total is None:
+            text = f"{shown} transactions"
+        elif shown < total:
+            text = f"Showing {shown} of {total} transactions (scroll for more)"
+        else:
+            text = f"{total} transaction{'s' if total != 1 else ''}"
+        self.journalCountLabel.setText(text)
+
+    # -- manual entries --------------------------------------------------------------------
+    def new_journal_entry(self) -> None:
+        """Open the dialog without blocking; read the books again once something is posted."""
+        if self._dialog is not None:
+            self._dialog.raise_()
+            return
+        self._dialog = ManualJournalDialog(self.store, self)
+        self._dialog.finished.connect(self._journal_entry_closed)
+        self._dialog.open()
+
+    def _journal_entry_closed(self, result: int) -> None:
+        dialog, self._dialog = self._dialog, None
+        if dialog is None:
+            return
+        if result == QDialog.DialogCode.Accepted and dialog.transaction_id is not None:
+            self.message.show_info(f"Journal transaction No. {dialog.transaction_id} posted.")
+            self.refresh()
+        dialog.deleteLater()
+        self.journalTable.setFocus()
+
+
+def demo(store: Store) -> QWidget:
+    """The ledger of the demo store: opening capital and stock received, balanced."""
+    import time
+
+    from PySide6.QtCore import QCoreApplication
+
+    view = LedgerView(store)
+    view.resize(1366, 700)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and (
+        view.journal_model.loading
+        or view.background.busy()
+        or view.trial_balance_model.rowCount() == 0
+    ):
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    return view
