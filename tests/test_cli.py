@@ -78,8 +78,13 @@ def test_demo_data_loads_once_through_receivings(capsys, sqlite_file):
     assert rows(url, "SELECT count(*) FROM customers")[0][0] >= 5
     # opening stock arrived as receivings: every unit is a receiving movement, costed
     assert rows(url, "SELECT DISTINCT kind FROM stock_movements") == [("receiving",)]
-    moved = dict(rows(url, "SELECT p.sku, sum(m.quantity) FROM stock_movements m "
-                           "JOIN products p ON p.id = m.product_id GROUP BY p.sku"))
+    moved = dict(
+        rows(
+            url,
+            "SELECT p.sku, sum(m.quantity) FROM stock_movements m "
+            "JOIN products p ON p.id = m.product_id GROUP BY p.sku",
+        )
+    )
     assert moved == {sku: stock for sku, _, stock, _ in products}
     purchases = rows(url, "SELECT status, total_cost FROM purchases")
     assert purchases and all(status == "received" for status, _ in purchases)
@@ -89,13 +94,13 @@ def test_demo_data_loads_once_through_receivings(capsys, sqlite_file):
     assert code == 0 and report["ok"], report["problems"]
 
     before = {
-        table: rows(url, f"SELECT count(*) FROM {table}")[0][0]  # noqa: S608
+        table: rows(url, f"SELECT count(*) FROM {table}")[0][0]
         for table in ("products", "customers", "purchases", "journal_transactions")
     }
     code, out, err = run(capsys, "--database-url", url, "demo-data")
     assert code == 0, err
     assert "nothing loaded" in out
-    after = {table: rows(url, f"SELECT count(*) FROM {table}")[0][0] for table in before}  # noqa: S608
+    after = {table: rows(url, f"SELECT count(*) FROM {table}")[0][0] for table in before}
     assert after == before
 
 
@@ -116,7 +121,10 @@ def test_check_on_a_clean_store(capsys, sqlite_file):
     counts = report["counts"]
     assert counts["products"] == n
     assert counts["sales"] == 0
-    assert counts["journal_transactions"] == rows(url, "SELECT count(*) FROM journal_transactions")[0][0]
+    assert (
+        counts["journal_transactions"]
+        == rows(url, "SELECT count(*) FROM journal_transactions")[0][0]
+    )
     assert counts["journal_transactions"] >= 2  # opening capital and the receivings
 
 
@@ -251,7 +259,7 @@ def test_bad_usage_and_unreachable_databases_are_reported(capsys, tmp_path):
     capsys.readouterr()
     # a folder that does not exist: a message on stderr, not a traceback
     url = f"sqlite:///{tmp_path / 'missing' / 'x.sqlite3'}"
-    code, out, err = run(capsys, "--database-url", url, "check")
+    code, _out, err = run(capsys, "--database-url", url, "check")
     assert code != 0
     assert err.startswith("pos-app:") and "Traceback" not in err
 
@@ -269,7 +277,11 @@ def test_python_dash_m_pos_app(tmp_path):
     def pos(*argv: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-m", "pos_app", *argv],
-            capture_output=True, text=True, env=env, timeout=120, check=False,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
         )
 
     done = pos("--database-url", url, "demo-data")

@@ -8,7 +8,13 @@ from pos_app.domain.catalogue import CustomerDraft, ProductDraft
 from pos_app.domain.errors import InvalidInput
 from pos_app.domain.money import MAX_AMOUNT
 
-GOOD = dict(sku="NW-001", name="Chai", unit_price=1800, unit_cost=1080, tax_rate_ppm=200_000)
+GOOD = {
+    "sku": "NW-001",
+    "name": "Chai",
+    "unit_price": 1800,
+    "unit_cost": 1080,
+    "tax_rate_ppm": 200_000,
+}
 
 
 def test_product_draft_is_cleaned_up():
@@ -103,7 +109,7 @@ def test_product_from_text():
     ],
 )
 def test_product_from_text_refuses_each_bad_field(changes, field):
-    fields = dict(sku="NW-002", name="Chang", price="19.00", cost="11.40", tax_rate="20")
+    fields = {"sku": "NW-002", "name": "Chang", "price": "19.00", "cost": "11.40", "tax_rate": "20"}
     with pytest.raises(InvalidInput) as caught:
         ProductDraft.from_text(**{**fields, **changes})
     assert caught.value.field == field
@@ -134,7 +140,7 @@ def test_customer_draft_is_cleaned_up():
     ],
 )
 def test_customer_draft_refuses_each_bad_field(changes, field):
-    fields = dict(code="ALFKI", company="Alfreds Futterkiste", contact="", country="")
+    fields = {"code": "ALFKI", "company": "Alfreds Futterkiste", "contact": "", "country": ""}
     with pytest.raises(InvalidInput) as caught:
         CustomerDraft(**{**fields, **changes}).validated()
     assert caught.value.field == field

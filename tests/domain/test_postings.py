@@ -45,7 +45,11 @@ def test_a_posting_with_both_sides_none_or_bad_amounts_is_refused(debit, credit)
 
 
 def test_balanced_accepts_equal_sides():
-    postings = [Posting("1000", debit=700), Posting("4000", credit=500), Posting("2200", credit=200)]
+    postings = [
+        Posting("1000", debit=700),
+        Posting("4000", credit=500),
+        Posting("2200", credit=200),
+    ]
     assert balanced(postings) == postings
     assert balanced(iter(postings)) == postings  # any iterable
 
@@ -102,9 +106,7 @@ def test_sale_postings_merge_tenders_of_one_kind_and_skip_zero_lines():
 
 def test_sale_postings_refuse_payments_that_do_not_match():
     with pytest.raises(UnbalancedJournal):
-        sale_postings(
-            net=1000, tax=200, cost=0, payments=[Payment(TenderKind.CASH, 1000, 1000, 0)]
-        )
+        sale_postings(net=1000, tax=200, cost=0, payments=[Payment(TenderKind.CASH, 1000, 1000, 0)])
 
 
 def test_invoice_postings_bill_receivables():

@@ -56,7 +56,7 @@ def entries_of(db, **where) -> set[tuple[str, int, int]]:
                 "SELECT a.code, e.debit, e.credit FROM journal_entries e "
                 "JOIN accounts a ON a.id = e.account_id "
                 "JOIN journal_transactions t ON t.id = e.transaction_id "
-                f"WHERE {clauses}"  # noqa: S608 - column names are ours
+                f"WHERE {clauses}"
             ),
             where,
         )
@@ -73,7 +73,12 @@ def northwind(new_uow):
     """12 Chai and 2 Aniseed Syrup, received the normal way, and customer ALFKI."""
     product(new_uow, "CHAI", name="Chai", price=1800, cost=1000, tax_ppm=200_000, barcode="5000001")
     product(
-        new_uow, "SYRUP", name="Aniseed Syrup", price=1000, cost=500, tax_ppm=50_000,
+        new_uow,
+        "SYRUP",
+        name="Aniseed Syrup",
+        price=1000,
+        cost=500,
+        tax_ppm=50_000,
         barcode="5000002",
     )
     receive(new_uow, {"CHAI": (12, 1000), "SYRUP": (2, 500)}, supplier="Exotic Liquids")
@@ -111,7 +116,10 @@ def test_inventory_tutorial_orders_ship_or_roll_back_whole(db, northwind):
     (short,) = caught.value.shortages
     assert isinstance(short, Shortage)
     assert (short.sku, short.name, short.requested, short.available) == (
-        "SYRUP", "Aniseed Syrup", 5, 2,
+        "SYRUP",
+        "Aniseed Syrup",
+        5,
+        2,
     )
     assert "Aniseed Syrup" in str(caught.value) and "2 in stock" in str(caught.value)
     assert "CHAI" not in str(caught.value)  # Chai alone would have fitted
@@ -127,12 +135,10 @@ def test_inventory_tutorial_orders_ship_or_roll_back_whole(db, northwind):
     # shipping twice is refused and changes nothing
     before = snapshot(db)
     for shipped in (order1, order3):
-        with new_uow() as uow:
-            with pytest.raises(InvalidState, match="already shipped"):
-                ship_order(uow, shipped)
-    with new_uow() as uow:
-        with pytest.raises(NotFound):
-            ship_order(uow, 999_999)
+        with new_uow() as uow, pytest.raises(InvalidState, match="already shipped"):
+            ship_order(uow, shipped)
+    with new_uow() as uow, pytest.raises(NotFound):
+        ship_order(uow, 999_999)
     assert snapshot(db) == before
 
     # each shipment billed to receivables at the order's prices, cost at the product cost
@@ -170,20 +176,20 @@ def test_a_short_order_ships_once_stock_arrives(db, northwind):
 def test_saving_an_order_checks_customer_and_lines(db, northwind):
     new_uow = northwind
     before = snapshot(db)
-    with new_uow() as uow:
-        with pytest.raises(InvalidInput):
-            save_order(uow, Cart(), "ALFKI")
+    with new_uow() as uow, pytest.raises(InvalidInput):
+        save_order(uow, Cart(), "ALFKI")
     cart = order_cart(new_uow, {"CHAI": 1})
-    with new_uow() as uow:
-        with pytest.raises(NotFound):
-            save_order(uow, cart, "NOBODY")
+    with new_uow() as uow, pytest.raises(NotFound):
+        save_order(uow, cart, "NOBODY")
     assert snapshot(db) == before
     with new_uow() as uow:
         order_id = save_order(uow, cart, " alfki ")  # codes are found whatever the case
     with new_uow() as uow:
         order = uow.sales.with_lines(order_id)
         assert (order.kind, order.status, order.customer.code) == (
-            "customer_order", "open", "ALFKI",
+            "customer_order",
+            "open",
+            "ALFKI",
         )
         assert (order.subtotal, order.tax, order.total, order.receipt_no) == (1800, 360, 2160, None)
     assert_clean(db)
@@ -248,7 +254,9 @@ def test_confirming_a_receiving_posts_inventory_and_raises_stock(db, chai, paid_
     with chai() as uow:
         purchase = uow.purchases.get(confirmed)
         assert (purchase.status, purchase.total_cost, purchase.paid_in_cash) == (
-            "received", 12_000, paid_in_cash,
+            "received",
+            12_000,
+            paid_in_cash,
         )
         assert purchase.received_at is not None and purchase.received_at.tzinfo is not None
         assert [(l.quantity, l.unit_cost) for l in purchase.lines] == [(12, 1000)]
@@ -359,7 +367,10 @@ def test_manual_journal_entry_refuses_unbalanced_or_unknown_and_changes_nothing(
         with pytest.raises(UnbalancedJournal) as caught:
             entry.post(
                 "Typo",
-                [Posting(Accounts.CASH, debit=10_000), Posting(Accounts.OWNER_EQUITY, credit=1_000)],
+                [
+                    Posting(Accounts.CASH, debit=10_000),
+                    Posting(Accounts.OWNER_EQUITY, credit=1_000),
+                ],
             )
         assert caught.value.field == "entries"
         assert "90.00" in str(caught.value)
