@@ -1,0 +1,253 @@
+"""Adding or changing one product.
+
+Every field is checked when Save is pressed and each problem is shown under its own
+field, so a cashier fixes them all in one go. Stock is shown but not editable: it changes
+only through receiving and sales, so it is always costed and in the ledger.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.catalogue import ProductDraft
+from ..domain.errors import InvalidInput, PosError
+from ..domain.money import PPM, format_amount
+from ..services.catalogue import add_product, update_product
+from ..services.store import Store
+from .feedback import InlineMessage
+
+log = logging.getLogger(__name__)
+
+# ProductDraft.from_text keyword -> (label, objectName prefix)
+FIELDS = {
+    "sku": ("SKU", "sku"),
+    "barcode": ("Barcode", "barcode"),
+    "name": ("Name", "name"),
+    "price": ("Price", "price"),
+    "cost": ("Cost", "cost"),
+    "tax_rate": ("Tax rate (%)", "tax"),
+}
+# InvalidInput.field as the domain names it -> from_text keyword
+ERROR_FIELDS = {
+    "SKU": "sku",
+    "barcode": "barcode",
+    "name": "name",
+    "price": "price",
+    "cost": "cost",
+    "tax rate": "tax_rate",
+}
+# values that pass, so one field at a time can be checked on its own
+_ACCEPTABLE = {"sku": "X", "barcode": "", "name": "X", "price": "1", "cost": "0", "tax_rate": "0"}
+
+
+def rate_text(ppm: int) -> str:
+    """200000 -> "20", 88750 -> "8.875": what a person would type back in."""
+    return f"{(Decimal(ppm) * 100 / PPM).normalize():f}"
+
+
+class ProductDialog(QDialog):
+    def __init__(self, store: Store, product_id: int | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.product_id = product_id
+        self.saved_id: int | None = None
+        self.uow = store.unit_of_work().open()
+        self.setObjectName("productDialog")
+        self.setWindowTitle("New product" if product_id is None else "Edit product")
+        self.setMinimumWidth(480)
+
+        self.fields: dict[str, QLineEdit] = {}
+        self.errors: dict[str, InlineMessage] = {}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        for key, (label, prefix) in FIELDS.items():
+            edit = QLineEdit()
+            edit.setObjectName(f"{prefix}Field")
+            edit.setAccessibleName(label)
+            error = InlineMessage(self, object_name=f"{prefix}Error")
+            error.setAccessibleName(f"{label} problem")
+            edit.textEdited.connect(error.clear_message)
+            box = QVBoxLayout()
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(2)
+            box.addWidget(edit)
+            box.addWidget(error)
+            caption = QLabel(f"&{label}:")
+            caption.setBuddy(edit)
+            form.addRow(caption, box)
+            self.fields[key], self.errors[key] = edit, error
+        for key in ("price", "cost", "tax_rate"):
+            self.fields[key].setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.fields["sku"].setPlaceholderText("e.g. NW-078")
+        self.fields["barcode"].setPlaceholderText("optional, e.g. 5000001")
+        self.fields["price"].setPlaceholderText("selling price before tax, e.g. 18.00")
+        self.fields["cost"].setPlaceholderText("what one costs you, e.g. 10.00")
+        self.fields["tax_rate"].setPlaceholderText("e.g. 20")
+
+        self.activeCheck = QCheckBox("&Active (sold at the till)")
+        self.activeCheck.setObjectName("activeCheck")
+        self.activeCheck.setAccessibleName("Active")
+        self.activeCheck.setChecked(True)
+        form.addRow("", self.activeCheck)
+        self.stockValue = QLabel()
+        self.stockValue.setObjectName("stockValue")
+        self.stockValue.setAccessibleName("Stock on hand")
+        self.stockValue.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("Stock on hand:", self.stockValue)
+
+        self.message = InlineMessage(self, object_name="productMessage")
+        self.saveButton = QPushButton("Save (Enter)")
+        self.saveButton.setObjectName("saveButton")
+        self.saveButton.setAccessibleName("Save product")
+        self.saveButton.setDefault(True)
+        self.saveButton.clicked.connect(self.save)
+        self.cancelButton = QPushButton("Cancel (Esc)")
+        self.cancelButton.setObjectName("cancelButton")
+        self.cancelButton.setAccessibleName("Cancel")
+        self.cancelButton.setAutoDefault(False)
+        self.cancelButton.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancelButton)
+        buttons.addWidget(self.saveButton)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+
+        order = [*self.fields.values(), self.activeCheck, self.saveButton, self.cancelButton]
+        for first, second in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        self._load()
+        self.fields["sku" if product_id is None else "name"].setFocus()
+
+    def _load(self) -> None:
+        if self.product_id is None:
+            self.fields["cost"].setText("0.00")
+            self.fields["tax_rate"].setText("0")
+            self.stockValue.setText("0 — stock arrives through Receive stock")
+            return
+        try:
+            product = self.store.product(self.product_id)
+        except PosError as exc:
+            product = None
+            self.message.show_error(str(exc))
+        if product is None:
+            self.message.show_error(f"Product number {self.product_id} no longer exists.")
+            self.saveButton.setEnabled(False)
+            return
+        values = {
+            "sku": product.sku,
+            "barcode": product.barcode or "",
+            "name": product.name,
+            "price": format_amount(product.unit_price),
+            "cost": format_amount(product.unit_cost),
+            "tax_rate": rate_text(product.tax_rate_ppm),
+        }
+        for key, value in values.items():
+            self.fields[key].setText(value)
+        self.activeCheck.setChecked(product.active)
+        self.stockValue.setText(
+            f"{product.stock_on_hand:,} — changes only through receiving and sales"
+        )
+
+    # -- saving -------------------------------------------------------------------------
+    def texts(self) -> dict[str, str]:
+        return {key: edit.text() for key, edit in self.fields.items()}
+
+    def problems(self) -> dict[str, str]:
+        """Every field's problem at once (from_text alone would stop at the first)."""
+        texts, found = self.texts(), {}
+        for key in FIELDS:
+            try:
+                ProductDraft.from_text(**{**_ACCEPTABLE, key: texts[key]})
+            except InvalidInput as exc:
+                found[key] = str(exc)
+        return found
+
+    def show_problem(self, key: str | None, text: str) -> None:
+        target = self.errors.get(key) if key else None
+        if target is None:
+            self.message.show_error(text, beep=False)
+        else:
+            target.show_error(text, beep=False)
+            self.fields[key].setFocus()
+            self.fields[key].selectAll()
+
+    def save(self) -> None:
+        for error in self.errors.values():
+            error.clear_message()
+        self.message.clear_message()
+        problems = self.problems()
+        if problems:
+            for key in reversed(FIELDS):  # focus lands on the first field in error
+                if key in problems:
+                    self.show_problem(key, problems[key])
+            self._beep()
+            return
+        try:
+            draft = ProductDraft.from_text(**self.texts(), active=self.activeCheck.isChecked())
+            if self.product_id is None:
+                self.saved_id = add_product(self.uow, draft)
+            else:
+                update_product(self.uow, self.product_id, draft)
+                self.saved_id = self.product_id
+        except InvalidInput as exc:  # DuplicateValue included: SKU or barcode in use
+            self.show_problem(ERROR_FIELDS.get(exc.field or ""), str(exc))
+            self._beep()
+            return
+        except PosError as exc:
+            self.message.show_error(str(exc))
+            return
+        except Exception:  # a bug: keep the dialog, say so briefly, log the details
+            log.exception("saving a product failed")
+            self.message.show_error("The product could not be saved (an unexpected error).")
+            return
+        self.accept()
+
+    @staticmethod
+    def _beep() -> None:
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.beep()
+
+    def done(self, result: int) -> None:
+        """Every way out closes the unit of work; only Save has committed."""
+        self.uow.close()
+        super().done(result)
+
+    @classmethod
+    def ask(
+        cls, store: Store, product_id: int | None = None, parent: QWidget | None = None
+    ) -> int | None:
+        dialog = cls(store, product_id, parent)
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            return dialog.saved_id if accepted else None
+        finally:
+            dialog.deleteLater()
+
+
+def demo(store: Store) -> QWidget:
+    """Editing the first product with a price typed wrongly, after pressing Save."""
+    rows = store.products("", limit=1)
+    dialog = ProductDialog(store, rows[0].product_id if rows else None)
+    dialog.fields["price"].setText("12,5O")
+    dialog.save()
+    return dialog
