@@ -84,6 +84,8 @@ def pyinstaller() -> None:
 def frozen_executable() -> Path:
     if sys.platform == "win32":
         return BUNDLE / f"{APP}-cli.exe"  # the console twin: the GUI exe has no stdout
+    if sys.platform == "darwin":
+        return DIST / f"{APP}.app" / "Contents" / "MacOS" / APP  # what the .dmg ships
     return BUNDLE / APP
 
 
