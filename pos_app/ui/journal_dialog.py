@@ -11,9 +11,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QCompleter,
@@ -261,6 +269,38 @@ class EntriesModel(QAbstractTableModel):
         ]
 
 
+class _EnterTakesCompletion(QObject):
+    """Enter while the completion list is open takes the highlighted account (or the only
+    one left) and finishes the cell, instead of merely closing the list."""
+
+    def __init__(self, delegate: QStyledItemDelegate, combo: QComboBox):
+        super().__init__(combo)
+        self.delegate, self.combo = delegate, combo
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or event.key() not in (
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+        ):
+            return False
+        completer = self.combo.completer()
+        popup = completer.popup() if completer is not None else None
+        if popup is None or not popup.isVisible():
+            return False
+        current = popup.currentIndex()
+        if current.isValid():
+            text = current.data()
+        elif completer.completionCount() == 1:
+            text = completer.currentCompletion()
+        else:
+            return False  # several fit: the list closes and the accountant keeps typing
+        popup.hide()
+        self.combo.setEditText(text)
+        self.delegate.commitData.emit(self.combo)
+        self.delegate.closeEditor.emit(self.combo, QAbstractItemDelegate.EndEditHint.NoHint)
+        return True
+
+
 class AccountDelegate(QStyledItemDelegate):
     """The account cell is an editable combo over the chart: pick from the list, or type a
     code or part of a name (the completer narrows the list as you type)."""
@@ -281,6 +321,7 @@ class AccountDelegate(QStyledItemDelegate):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         combo.setCompleter(completer)
+        combo.lineEdit().installEventFilter(_EnterTakesCompletion(self, combo))
         return combo
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
@@ -291,12 +332,35 @@ class AccountDelegate(QStyledItemDelegate):
         else:
             editor.setCurrentIndex(-1)
             editor.setEditText(text)
+        editor.lineEdit().selectAll()  # typing replaces the account, as in a spreadsheet
 
     def setModelData(self, editor: QWidget, model, index: Index) -> None:  # noqa: ANN001
         model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
 
     def updateEditorGeometry(self, editor: QWidget, option, index: Index) -> None:  # noqa: ANN001
         editor.setGeometry(option.rect)
+
+
+class AmountDelegate(QStyledItemDelegate):
+    """Amounts are typed as text (checked by the model, so a bad one stays visible to fix);
+    re-entering a cell selects what is there, so typing replaces it."""
+
+    def createEditor(self, parent: QWidget, option, index: Index) -> QWidget:  # noqa: ANN001
+        editor = QLineEdit(parent)
+        editor.setObjectName("amountEditor")
+        editor.setAccessibleName(
+            str(index.model().headerData(index.column(), Qt.Orientation.Horizontal))
+        )
+        editor.setAlignment(RIGHT)
+        editor.setMaxLength(20)
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        editor.setText(index.data(Qt.ItemDataRole.EditRole) or "")
+        editor.selectAll()
+
+    def setModelData(self, editor: QWidget, model, index: Index) -> None:  # noqa: ANN001
+        model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
 
 
 class ManualJournalDialog(QDialog):
@@ -347,6 +411,9 @@ class ManualJournalDialog(QDialog):
         self.entriesTable.setItemDelegateForColumn(
             EntriesModel.ACCOUNT, AccountDelegate(accounts, self.entriesTable)
         )
+        amounts = AmountDelegate(self.entriesTable)
+        for column in (EntriesModel.DEBIT, EntriesModel.CREDIT):
+            self.entriesTable.setItemDelegateForColumn(column, amounts)
         self.entriesTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.entriesTable.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.entriesTable.setEditTriggers(
@@ -570,7 +637,18 @@ class ManualJournalDialog(QDialog):
         return None
 
     # -- posting ----------------------------------------------------------------------------
+    def _commit_open_editor(self) -> None:
+        """Ctrl+Enter while a cell is being typed in: take what is typed, then post."""
+        table = self.entriesTable
+        if table.state() != QAbstractItemView.State.EditingState:
+            return
+        editor = table.indexWidget(table.currentIndex())
+        if editor is not None:
+            table.commitData(editor)
+            table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
     def confirm(self) -> None:
+        self._commit_open_editor()
         self._update_state()
         if not self.confirmButton.isEnabled() or self._entry is None:
             return

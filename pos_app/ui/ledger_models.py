@@ -86,7 +86,8 @@ class JournalModel(QAbstractTableModel):
         self._transactions = 0
         self._exhausted = True  # nothing to fetch until the first reload()
         self._loading = False
-        self.total: int | None = None
+        self._counting = False
+        self.total: int | None = None  # of the current filter; None until counted
         self._background = Background(self)
 
     # -- loading ----------------------------------------------------------------------
@@ -99,6 +100,11 @@ class JournalModel(QAbstractTableModel):
         return self._loading
 
     @property
+    def busy(self) -> bool:
+        """A page or the count is still on its way (or a superseded read still running)."""
+        return self._loading or self._counting or self._background.busy()
+
+    @property
     def transaction_count(self) -> int:
         return self._transactions
 
@@ -109,6 +115,7 @@ class JournalModel(QAbstractTableModel):
             self._filter = journal_filter
         self._load(0, replace=True)
         wanted = self._filter
+        self.total, self._counting = None, True
         self._background.submit(
             lambda: self._store.count_journal(**wanted.as_kwargs()),
             self._count_done,
@@ -164,10 +171,11 @@ class JournalModel(QAbstractTableModel):
         return lines
 
     def _count_done(self, count: int) -> None:
-        self.total = count
+        self.total, self._counting = count, False
         self.countChanged.emit(count)
 
     def _failed(self, error: Exception) -> None:
+        self._counting = False
         self._set_loading(False)
         if isinstance(error, PosError):
             self.loadFailed.emit(str(error))

@@ -355,14 +355,14 @@ class LedgerView(QWidget):
             self.apply_filters()
 
     def _show_count(self, *_args) -> None:
-        shown = self.journal_model.transaction_count
-        total = self.journal_model.total
-        if total is None:
-            text = f"{shown} transactions"
+        model = self.journal_model
+        shown, total = model.transaction_count, model.total
+        if total is None:  # still counting
+            text = f"{shown} transactions" if not model.canFetchMore() else f"Showing {shown}…"
         elif shown < total:
             text = f"Showing {shown} of {total} transactions (scroll for more)"
         else:
-            text = f"{total} transaction{'s' if total != 1 else ''}"
+            text = f"{total} transaction{'' if total == 1 else 's'}"
         self.journalCountLabel.setText(text)
 
     # -- manual entries --------------------------------------------------------------------
@@ -396,7 +396,7 @@ def demo(store: Store) -> QWidget:
     view.resize(1366, 700)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and (
-        view.journal_model.loading
+        view.journal_model.busy
         or view.background.busy()
         or view.trial_balance_model.rowCount() == 0
     ):

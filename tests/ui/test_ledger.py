@@ -47,7 +47,7 @@ def loaded_view(qtbot, store) -> LedgerView:
 def wait_loaded(qtbot, view: LedgerView) -> None:
     qtbot.waitUntil(
         lambda: (
-            not view.journal_model.loading
+            not view.journal_model.busy
             and not view.background.busy()
             and not view._filter_timer.isActive()
             and view.trial_balance_model.rowCount() > 0
@@ -220,7 +220,7 @@ def test_big_ledger_loads_a_page_at_a_time(qtbot, qtmodeltester, shop, new_uow):
     model = JournalModel(shop, page_size=100)
     assert model.rowCount() == 0 and not model.canFetchMore(QModelIndex())
     model.reload(JournalFilter())
-    qtbot.waitUntil(lambda: not model.loading and model.total is not None)
+    qtbot.waitUntil(lambda: not model.busy)
     assert model.transaction_count == 100
     assert model.rowCount() == 200  # two entries each
     assert model.total == total
@@ -257,6 +257,7 @@ def test_view_fills_itself_by_scrolling(qtbot, shop, new_uow):
     assert "Showing 100 of" in view.journalCountLabel.text()
     view.journalTable.scrollToBottom()
     qtbot.waitUntil(lambda: view.journal_model.rowCount() > first)
+    wait_loaded(qtbot, view)
 
 
 def test_activated_refreshes(qtbot, books, new_uow):
@@ -270,6 +271,7 @@ def test_activated_refreshes(qtbot, books, new_uow):
         )
     view.activated()
     qtbot.waitUntil(lambda: view.journal_model.transaction_count == before + 1)
+    wait_loaded(qtbot, view)  # pytest-qt deletes the view before fixtures are torn down
     assert view.journal_model.index(0, JournalModel.DESCRIPTION).data() == "Bank deposit"
 
 
