@@ -111,6 +111,8 @@ class LedgerView(QWidget):
             ("&Account", self.accountFilterCombo),
         ):
             label = QLabel(text)
+            # Room for the whole word: Qt measures "&To" a few pixels short of what it draws.
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(text.replace("&", "")) + 6)
             label.setBuddy(widget)
             filters.addWidget(label)
             filters.addWidget(widget)
@@ -130,14 +132,16 @@ class LedgerView(QWidget):
         self._table_look(self.journalTable)
         self.journalTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.journalTable.horizontalHeader()
+        fit = self._fit  # widths from the font, so they hold at any DPI and font size
+        money, code = fit("9,999,999.99"), fit("Code")
         widths = {
-            JournalModel.NUMBER: 56,
-            JournalModel.POSTED: 128,
-            JournalModel.KIND: 84,
-            JournalModel.ACCOUNT_CODE: 52,
-            JournalModel.ACCOUNT: 170,
-            JournalModel.DEBIT: 96,
-            JournalModel.CREDIT: 96,
+            JournalModel.NUMBER: fit("99999"),
+            JournalModel.POSTED: fit("2026-12-31 23:59"),
+            JournalModel.KIND: fit("Receiving"),
+            JournalModel.ACCOUNT_CODE: code,
+            JournalModel.ACCOUNT: fit("Accounts receivable"),
+            JournalModel.DEBIT: money,
+            JournalModel.CREDIT: money,
         }
         for column, width in widths.items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
@@ -170,13 +174,14 @@ class LedgerView(QWidget):
         self._table_look(self.trialBalanceTable)
         self.trialBalanceTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         tb_header = self.trialBalanceTable.horizontalHeader()
-        for column, width in {
-            TrialBalanceModel.CODE: 52,
-            TrialBalanceModel.TYPE: 76,
-            TrialBalanceModel.DEBIT: 96,
-            TrialBalanceModel.CREDIT: 96,
-            TrialBalanceModel.BALANCE: 110,
-        }.items():
+        balance_widths = {
+            TrialBalanceModel.CODE: code,
+            TrialBalanceModel.TYPE: fit("Liability"),
+            TrialBalanceModel.DEBIT: money,
+            TrialBalanceModel.CREDIT: money,
+            TrialBalanceModel.BALANCE: fit("9,999,999.99 Dr"),
+        }
+        for column, width in balance_widths.items():
             tb_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             tb_header.resizeSection(column, width)
         tb_header.setSectionResizeMode(TrialBalanceModel.NAME, QHeaderView.ResizeMode.Stretch)
@@ -202,9 +207,12 @@ class LedgerView(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(journal_box)
         self.splitter.addWidget(balance_box)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([800, 540])
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        # The trial balance gets what it needs to show every account's name; the journal
+        # (the part that grows) gets the rest.
+        balance_width = sum(balance_widths.values()) + fit("Card payments clearing") + 4
+        self.splitter.setSizes([max(1366 - balance_width, 600), balance_width])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -243,6 +251,9 @@ class LedgerView(QWidget):
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
         table.horizontalHeader().setHighlightSections(False)
+
+    def _fit(self, sample: str) -> int:
+        return self.fontMetrics().horizontalAdvance(sample) + 12
 
     @staticmethod
     def _title_look(label: QLabel) -> None:
