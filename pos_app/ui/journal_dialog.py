@@ -23,6 +23,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QCompleter,
     QDialog,
@@ -153,8 +154,6 @@ class EntriesModel(QAbstractTableModel):
 
     def _warning(self):
         if self._warning_icon is None:
-            from PySide6.QtWidgets import QApplication
-
             self._warning_icon = QApplication.style().standardIcon(
                 QStyle.StandardPixmap.SP_MessageBoxWarning
             )

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from ..domain.errors import PosError
 from ..services.store import Store
 from .background import Background
-from .feedback import InlineMessage
+from .feedback import ERROR_STYLE, InlineMessage
 from .journal_dialog import ManualJournalDialog
 from .ledger_models import JournalFilter, JournalModel, TrialBalanceModel
 from .money import format_money
@@ -311,7 +311,8 @@ class LedgerView(QWidget):
                 "tell whoever looks after the books"
             )
         self.trialBalanceTotalsLabel.setText(text)
-        self.trialBalanceTotalsLabel.setProperty("balanced", debits == credits)
+        # Out of balance must not be missed: the error style (on any theme), beside the words.
+        self.trialBalanceTotalsLabel.setStyleSheet("" if debits == credits else ERROR_STYLE)
         font = self.trialBalanceTotalsLabel.font()
         font.setBold(True)
         self.trialBalanceTotalsLabel.setFont(font)

@@ -184,6 +184,23 @@ def test_trial_balance_totals_equal_and_say_balanced(qtbot, books):
     )
 
 
+def test_trial_balance_out_of_balance_is_a_clear_warning(qtbot, books):
+    """Cannot happen through the services (and PostgreSQL refuses it), but if a database
+    were edited by hand the screen must say so plainly."""
+    from pos_app.repositories.ledger import AccountBalance
+
+    view = loaded_view(qtbot, books)
+    view._trial_balance_done(
+        [
+            AccountBalance("1000", "Cash in till", "asset", 1000, 0),
+            AccountBalance("3000", "Owner's equity", "equity", 0, 900),
+        ]
+    )
+    label = view.trialBalanceTotalsLabel.text()
+    assert "OUT OF BALANCE by 1.00" in label and "Balanced" not in label
+    assert view.trialBalanceTotalsLabel.styleSheet()
+
+
 def test_double_clicking_an_account_filters_the_journal(qtbot, books):
     view = loaded_view(qtbot, books)
     row = column(view.trial_balance_model, TrialBalanceModel.CODE).index(Accounts.SALES_REVENUE)
