@@ -83,12 +83,17 @@ def add_customer(uow: UnitOfWork, draft: CustomerDraft, *, commit: bool = True) 
     return uow.run(work) if commit else work()
 
 
+MAX_STOCK = 2**31 - 1  # products.stock_on_hand is a 32-bit INTEGER on PostgreSQL
+
+
 def record_count(
     uow: UnitOfWork, product_id: int, counted: int, *, note: str = "Stock count"
 ) -> int:
     """Bring stock to what was counted; the difference is posted at cost as shrinkage (or gain)."""
     if isinstance(counted, bool) or not isinstance(counted, int) or counted < 0:
         raise InvalidInput("The counted quantity must be zero or more.", "counted")
+    if counted > MAX_STOCK:
+        raise InvalidInput(f"The counted quantity cannot be more than {MAX_STOCK:,}.", "counted")
 
     def work() -> int:
         product = uow.catalogue.get(product_id)
