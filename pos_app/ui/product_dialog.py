@@ -232,6 +232,10 @@ class ProductDialog(QDialog):
         self.uow.close()
         super().done(result)
 
+    def closeEvent(self, event) -> None:  # noqa: ANN001
+        super().closeEvent(event)  # a dialog closed without being shown skips done()
+        self.uow.close()
+
     @classmethod
     def ask(
         cls, store: Store, product_id: int | None = None, parent: QWidget | None = None

@@ -265,6 +265,9 @@ class ReceivingDialog(QDialog):
             QWidget.setTabOrder(first, second)
 
         self.receiving = Receiving(store.unit_of_work(), None)
+        # deleted with its parent while still open: no transaction may outlive the dialog
+        uow = self.receiving.uow
+        self.destroyed.connect(lambda *_args, uow=uow: uow.close())
         self._begin()
         self._show_total()
         self.supplierField.setFocus()
@@ -460,10 +463,19 @@ class ReceivingDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Every way out but Confirm rolls back: no stock, no posting, no receiving."""
-        if self.confirmed_id is None:
-            self.receiving.cancel()
-        self.receiving.uow.close()
+        self._release()
         super().done(result)
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001
+        # closing a dialog that was never shown (a demo, a test) skips done(): release here
+        super().closeEvent(event)
+        self._release()
+
+    def _release(self) -> None:
+        if self.receiving.uow.is_open:
+            if self.confirmed_id is None:
+                self.receiving.cancel()
+            self.receiving.uow.close()
 
     @classmethod
     def ask(cls, store: Store, parent: QWidget | None = None) -> int | None:

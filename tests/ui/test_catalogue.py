@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QApplication
 
 from pos_app.domain.catalogue import ProductDraft
 from pos_app.services.catalogue import add_product
@@ -214,7 +215,8 @@ def test_add_and_edit_products_from_the_view_with_keys(qtbot, view):
     qtbot.keyClick(view.searchField, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     dialog = view.productDialog
     assert dialog is not None and dialog.objectName() == "productDialog"
-    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    assert dialog.fields["sku"].hasFocus()
     for key, text in [("sku", "MANGO"), ("name", "Mango"), ("price", "4.50")]:
         qtbot.keyClicks(dialog.fields[key], text)
     qtbot.keyClick(dialog.fields["price"], Qt.Key.Key_Return)
