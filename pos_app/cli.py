@@ -12,6 +12,7 @@ import argparse
 import json
 import logging
 import sys
+from pathlib import Path
 
 from . import __version__
 from .config import database_url, describe_url, setup_logging
@@ -47,13 +48,32 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_database(url: str, *, migrate: bool = True):  # noqa: ANN201
+def open_database(url: str, *, migrate: bool = True, must_exist: bool = False):  # noqa: ANN201
+    """Connect (and migrate), or raise DatabaseUnavailable with a sentence, not a traceback."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
+
+    from .domain.errors import DatabaseUnavailable
     from .persistence.engine import Database
     from .persistence.migrate import ensure_up_to_date
 
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and must_exist:
+        path = parsed.database or ""
+        if path in ("", ":memory:") or not Path(path).is_file():
+            raise DatabaseUnavailable(f"There is no database file at {path or '(none)'}.")
     db = Database.connect(url)
-    if migrate:
-        ensure_up_to_date(db.engine)
+    try:
+        with db.engine.connect():
+            pass
+        if migrate:
+            ensure_up_to_date(db.engine)
+    except DBAPIError as exc:
+        db.dispose()
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise DatabaseUnavailable(
+            f"Cannot open the database {describe_url(url)}: {reason}"
+        ) from exc
     return db
 
 
@@ -124,7 +144,7 @@ def _check(url: str, *, as_json: bool) -> int:
     from .persistence.migrate import head_revision, is_up_to_date
     from .services.integrity import CheckReport, run_check
 
-    db = open_database(url, migrate=False)
+    db = open_database(url, migrate=False, must_exist=True)
     try:
         if not is_up_to_date(db.engine):
             report = CheckReport(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import warnings
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -75,6 +76,17 @@ def _fresh_sqlite(template: str, tmp_path) -> str:
 def _fresh_postgres(url: str) -> str:
     engine = create_engine(url)
     with engine.begin() as conn:
+        # A connection an earlier test leaked (e.g. a dialog never closed) would make the
+        # TRUNCATE wait forever: end it, and say so, rather than hang the run.
+        leaked = conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).all()
+        if leaked:
+            warnings.warn(f"{len(leaked)} PostgreSQL connection(s) left open by an earlier test")
+        conn.execute(text("SET LOCAL lock_timeout = '10s'"))
         tables = [
             row[0]
             for row in conn.execute(

@@ -89,6 +89,13 @@ class Cart:
         self.lines.clear()
         self.customer_code = None
 
+    def quantities(self) -> dict[int, int]:
+        """Units wanted per product: what the stock check and decrement work from."""
+        wanted: dict[int, int] = {}
+        for line in self.lines:
+            wanted[line.product.product_id] = wanted.get(line.product.product_id, 0) + line.quantity
+        return wanted
+
     def is_empty(self) -> bool:
         return not self.lines
 

@@ -61,6 +61,10 @@ class OutOfStock(PosError):
         super().__init__("Not enough stock: " + "; ".join(str(s) for s in self.shortages))
 
 
+class DatabaseUnavailable(PosError):
+    """The database cannot be opened at all (wrong URL, server down, no such file)."""
+
+
 class DatabaseBusy(PosError):
     """Another till or window holds the database's write lock for longer than we wait."""
 

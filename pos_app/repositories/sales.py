@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from ..domain.cart import Cart
 from ..domain.receipt import Receipt, ReceiptLine
 from ..domain.tender import Payment, TenderKind
 from ..persistence.models import Counter, Order, OrderLine, utcnow
@@ -93,6 +94,23 @@ class SalesRepository:
         if order is None or order.receipt_no is None:
             raise LookupError(f"order {order_id} has no receipt")
         return receipt_of(order)
+
+
+def lines_for(cart: Cart) -> list[OrderLine]:
+    """The cart's lines as stored: price, tax and cost as they were when scanned."""
+    return [
+        OrderLine(
+            line_no=line_no,
+            product_id=line.product.product_id,
+            quantity=line.quantity,
+            unit_price=line.product.unit_price,
+            tax_rate_ppm=line.product.tax_rate_ppm,
+            net=line.net,
+            tax=line.tax,
+            unit_cost=line.product.unit_cost,
+        )
+        for line_no, line in enumerate(cart.lines, start=1)
+    ]
 
 
 def receipt_of(order: Order) -> Receipt:

@@ -7,7 +7,8 @@ import uuid
 from ..domain.cart import Cart
 from ..domain.errors import InvalidInput, InvalidState, NotFound, OutOfStock
 from ..domain.postings import invoice_postings
-from ..persistence.models import Order, OrderLine
+from ..persistence.models import Order
+from ..repositories.sales import lines_for
 from ..repositories.unit_of_work import UnitOfWork
 
 
@@ -32,20 +33,7 @@ def save_order(uow: UnitOfWork, cart: Cart, customer_code: str) -> int:
                 total=totals.total,
             )
         )
-        for line_no, line in enumerate(cart.lines, start=1):
-            p = line.product
-            order.lines.append(
-                OrderLine(
-                    line_no=line_no,
-                    product_id=p.product_id,
-                    quantity=line.quantity,
-                    unit_price=p.unit_price,
-                    tax_rate_ppm=p.tax_rate_ppm,
-                    net=line.net,
-                    tax=line.tax,
-                    unit_cost=p.unit_cost,
-                )
-            )
+        order.lines.extend(lines_for(cart))
         uow.flush()
         order_id = order.id
         uow.commit()

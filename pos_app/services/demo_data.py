@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Callable
 from importlib import resources
 
 from ..domain.catalogue import CustomerDraft, ProductDraft
@@ -32,7 +33,7 @@ def demo_rows() -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def load_demo_store(new_uow) -> bool:  # noqa: ANN001 - a callable returning a UnitOfWork
+def load_demo_store(new_uow: Callable[[], UnitOfWork]) -> bool:
     """Load once; returns False (and changes nothing) if the store already has products."""
     with new_uow() as uow:
         if uow.catalogue.count() > 0:

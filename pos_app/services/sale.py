@@ -19,8 +19,9 @@ from ..domain.errors import InvalidInput, InvalidState, NotFound, OutOfStock
 from ..domain.postings import sale_postings
 from ..domain.receipt import Receipt, ReceiptLine
 from ..domain.tender import Payment, Tender, settle
-from ..persistence.models import Order, OrderLine, PaymentRow, utcnow
+from ..persistence.models import Order, PaymentRow, utcnow
 from ..repositories.catalogue import snapshot_of
+from ..repositories.sales import lines_for
 from ..repositories.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -117,22 +118,8 @@ class Checkout:
         self.begin()
         order = self._order
         try:
-            quantities: dict[int, int] = {}
-            for line_no, line in enumerate(self.cart.lines, start=1):
-                p = line.product
-                order.lines.append(
-                    OrderLine(
-                        line_no=line_no,
-                        product_id=p.product_id,
-                        quantity=line.quantity,
-                        unit_price=p.unit_price,
-                        tax_rate_ppm=p.tax_rate_ppm,
-                        net=line.net,
-                        tax=line.tax,
-                        unit_cost=p.unit_cost,
-                    )
-                )
-                quantities[p.product_id] = quantities.get(p.product_id, 0) + line.quantity
+            order.lines.extend(lines_for(self.cart))
+            quantities = self.cart.quantities()
             uow.flush()
             shortages = uow.stock.take(quantities, kind="sale", order_id=order.id)
             if shortages:

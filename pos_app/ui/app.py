@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
+from ..domain.errors import PosError
 from ..services.store import Store
 
 
@@ -22,7 +23,11 @@ def run_gui(url: str) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("pos-app")
     app.setApplicationDisplayName("pos-app")
-    db = open_database(url)
+    try:
+        db = open_database(url)
+    except PosError as exc:  # a wrong URL or a server that is down: say so, in a window
+        QMessageBox.critical(None, "pos-app cannot start", str(exc))
+        return 2
     window = create_main_window(Store(db))
     window.show()
     try:
