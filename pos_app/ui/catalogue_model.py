@@ -7,8 +7,10 @@ view there is more until the count is reached. Filtering and ordering are done i
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -65,7 +67,9 @@ class ProductTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.store = store
         self.page_size = page_size
-        self.background = background or Background(self)
+        # Owned by the application, not by this model: a search still running when the view
+        # is closed then finishes into a live object and is dropped (see _alive).
+        self.background = background or Background(QCoreApplication.instance())
         self.text = ""
         self.total = 0
         self._rows: list[ProductRow] = []
@@ -92,8 +96,11 @@ class ProductTableModel(QAbstractTableModel):
             key="search",
         )
 
+    def _alive(self) -> bool:
+        return shiboken6.isValid(self)
+
     def _search_done(self, generation: int, text: str, total: int, rows: list) -> None:
-        if generation != self._generation:
+        if not self._alive() or generation != self._generation:
             return
         self.beginResetModel()
         self.text, self.total, self._rows = text, total, list(rows)
@@ -102,6 +109,8 @@ class ProductTableModel(QAbstractTableModel):
         self.searchFinished.emit(total)
 
     def _failed(self, exc: Exception) -> None:
+        if not self._alive():
+            return
         self._fetching = False
         message = str(exc) if isinstance(exc, PosError) else "The catalogue could not be read."
         self.searchFailed.emit(message)
@@ -124,7 +133,7 @@ class ProductTableModel(QAbstractTableModel):
         )
 
     def _page_done(self, generation: int, offset: int, rows: list) -> None:
-        if generation != self._generation or offset != len(self._rows):
+        if not self._alive() or generation != self._generation or offset != len(self._rows):
             return
         self._fetching = False
         if not rows:  # the catalogue shrank since the count: stop asking

@@ -154,7 +154,7 @@ class ReceivingDialog(QDialog):
         self.productNameLabel = QLabel("")
         self.productNameLabel.setObjectName("productNameLabel")
         self.productNameLabel.setAccessibleName("Product found")
-        self.addLineButton = self._button("addLineButton", "A&dd line  Enter", self.add_line)
+        self.addLineButton = self._button("addLineButton", "Add li&ne  Enter", self.add_line)
         self.lineMessage = InlineMessage(self, object_name="lineMessage")
         self.codeField.returnPressed.connect(self.resolve_code)
         self.codeField.textEdited.connect(self._code_edited)

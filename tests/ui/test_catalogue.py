@@ -261,3 +261,13 @@ def test_demo_shows_a_search_and_low_stock(qtbot, store, new_uow):
     levels = {widget.model.index(r, 0).data(StockLevelRole) for r in range(widget.model.rowCount())}
     assert "low" in levels
     assert widget.searchField.text()
+
+
+def test_closing_the_view_while_a_search_runs_is_harmless(qtbot, shop):
+    import shiboken6
+
+    view = CatalogueView(shop)  # starts the first search at once
+    background = view.model.background
+    assert background.busy()
+    shiboken6.delete(view)  # gone before the worker thread answers
+    qtbot.waitUntil(lambda: not background.busy())
