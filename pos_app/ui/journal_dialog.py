@@ -536,7 +536,9 @@ class ManualJournalDialog(QDialog):
         """Open the unit of work and flush the header, to show the number it will get."""
         try:
             if self._entry is None:
-                self._uow = self.store.unit_of_work()
+                self._uow = uow = self.store.unit_of_work()
+                # Deleted with its parent while still open: no transaction outlives it.
+                self.destroyed.connect(lambda *_args, uow=uow: uow.close())
                 self._entry = ManualJournalEntry(self._uow)
             number = self._entry.begin()
         except PosError as exc:
@@ -554,13 +556,21 @@ class ManualJournalDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Every way out ends here: roll back whatever was not posted, free the connection."""
+        self._release()
+        super().done(result)
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001
+        # A dialog closed without ever being shown (a demo, a test) skips done().
+        super().closeEvent(event)
+        self._release()
+
+    def _release(self) -> None:
         if self._uow is not None:
             uow, self._uow = self._uow, None
             try:
                 uow.close()
             except Exception:  # noqa: BLE001 - closing must never keep the dialog open
                 log.exception("closing the journal entry's unit of work failed")
-        super().done(result)
 
     # -- rows -------------------------------------------------------------------------------
     def add_row(self) -> None:

@@ -226,4 +226,6 @@ def test_demo_is_balanced_and_ready(qtbot, shop):
     qtbot.addWidget(dialog)
     assert dialog.confirmButton.isEnabled()
     assert "Balanced" in dialog.differenceLabel.text()
-    dialog.reject()
+    assert dialog._uow is not None and dialog._uow.is_open
+    dialog.close()  # never shown, so done() is skipped: closing still gives the connection back
+    assert dialog._uow is None
