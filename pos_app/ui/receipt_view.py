@@ -70,6 +70,7 @@ class ReceiptText(QPlainTextEdit):
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setPlaceholderText("The last receipt appears here after payment.")
 
     def show_receipt(self, receipt: Receipt | None) -> None:
         self.setPlainText("" if receipt is None else receipt_text(receipt))
