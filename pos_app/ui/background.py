@@ -27,9 +27,15 @@ class _Job(QRunnable):
             result = self.fn()
         except Exception as exc:  # noqa: BLE001 - handed to the UI thread as a value
             log.warning("background job failed", exc_info=True)
-            self.signals.finished.emit(self.job_id, False, exc)
+            self._deliver(False, exc)
         else:
-            self.signals.finished.emit(self.job_id, True, result)
+            self._deliver(True, result)
+
+    def _deliver(self, ok: bool, value: object) -> None:
+        try:
+            self.signals.finished.emit(self.job_id, ok, value)
+        except RuntimeError:
+            pass  # the view that asked was closed meanwhile: nobody wants the answer
 
 
 class Background(QObject):
