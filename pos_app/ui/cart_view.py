@@ -233,6 +233,13 @@ class CartView(QWidget):
         super().showEvent(event)
         self._focus_later()
 
+    def hideEvent(self, event) -> None:  # noqa: ANN001
+        """Let a read still running finish before the view can be torn down: a worker
+        thread must never signal an object that is being deleted."""
+        if self.background.busy():
+            self.background.wait(3000)
+        super().hideEvent(event)
+
     def focus_scan(self) -> None:
         if self.checkout_dialog is not None:
             return  # the dialog owns the keyboard until it closes

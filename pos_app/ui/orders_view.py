@@ -190,6 +190,13 @@ class OrdersView(QWidget):
         self.refresh()
         self.ordersTable.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def hideEvent(self, event) -> None:  # noqa: ANN001
+        """Let a read still running finish before the view can be torn down: a worker
+        thread must never signal an object that is being deleted."""
+        if self.background.busy():
+            self.background.wait(3000)
+        super().hideEvent(event)
+
     def status(self) -> str | None:
         return self.statusFilter.currentData()
 
