@@ -302,3 +302,27 @@ def test_demo_dialog_holds_no_transaction(qtbot, shop, db):
     assert dialog.cashGivenField.text()
     assert dialog._uow is None
     assert count(db, "SELECT count(*) FROM orders") == 0
+
+
+def test_busy_database_when_the_dialog_opens_is_retried_with_enter(qtbot, till, db, monkeypatch):
+    real_begin = sale.Checkout.begin
+    calls = []
+
+    def flaky_begin(self):
+        calls.append(1)
+        if len(calls) == 1:
+            raise DatabaseBusy("The database is busy with another till or window.")
+        return real_begin(self)
+
+    monkeypatch.setattr(sale.Checkout, "begin", flaky_begin)
+    scan(qtbot, till, CHAI)
+    dialog = press_pay(qtbot, till)
+    assert dialog.orderNumberLabel.text() == "Order —"
+    assert dialog.message.is_error and "busy" in dialog.message.text()
+    qtbot.keyClick(dialog.cashGivenField, Qt.Key.Key_Return)  # retry: the number appears
+    assert dialog.isVisible() and dialog.receipt is None
+    order_id = order_number(dialog)
+    qtbot.keyClick(dialog.cashGivenField, Qt.Key.Key_Return)  # now take the payment
+    wait_closed(qtbot, till)
+    assert till.last_receipt.order_id == order_id
+    assert stock_of(db, "CHAI") == 11
