@@ -109,19 +109,27 @@ class JournalModel(QAbstractTableModel):
         return self._transactions
 
     def reload(self, journal_filter: JournalFilter | None = None) -> None:
-        """Read the first page again (with a new filter if given); the rows shown now stay
-        until it arrives, so a refresh does not flicker."""
+        """Read the first page and the count again (with a new filter if given), in one
+        job; the rows shown now stay until they arrive, so a refresh does not flicker."""
         if journal_filter is not None:
             self._filter = journal_filter
-        self._load(0, replace=True)
-        wanted = self._filter
+        wanted, limit = self._filter, self.page_size
         self.total, self._counting = None, True
-        self._background.submit(
-            lambda: self._store.count_journal(**wanted.as_kwargs()),
-            self._count_done,
-            self._failed,
-            key="journal-count",
-        )
+        self._set_loading(True)
+
+        def first_page() -> tuple[list[JournalRow], int]:
+            kwargs = wanted.as_kwargs()
+            return self._store.journal(limit=limit, offset=0, **kwargs), self._store.count_journal(
+                **kwargs
+            )
+
+        self._background.submit(first_page, self._first_page_done, self._failed, key="journal")
+
+    def _first_page_done(self, result: tuple[list[JournalRow], int]) -> None:
+        rows, count = result
+        self.total, self._counting = count, False
+        self._page_done(rows, replace=True)
+        self.countChanged.emit(count)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._exhausted
@@ -129,14 +137,14 @@ class JournalModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self._exhausted or self._loading:
             return
-        self._load(self._transactions, replace=False)
+        self._load(self._transactions)
 
-    def _load(self, offset: int, *, replace: bool) -> None:
+    def _load(self, offset: int) -> None:
         wanted, limit = self._filter, self.page_size
         self._set_loading(True)
         self._background.submit(
             lambda: self._store.journal(limit=limit, offset=offset, **wanted.as_kwargs()),
-            lambda rows: self._page_done(rows, replace=replace),
+            lambda rows: self._page_done(rows, replace=False),
             self._failed,
             key="journal",  # a newer reload supersedes a page still on its way
         )
@@ -169,10 +177,6 @@ class JournalModel(QAbstractTableModel):
             for position, entry in enumerate(entries):
                 lines.append(_Line(txn, entry, position == 0, number))
         return lines
-
-    def _count_done(self, count: int) -> None:
-        self.total, self._counting = count, False
-        self.countChanged.emit(count)
 
     def _failed(self, error: Exception) -> None:
         self._counting = False

@@ -264,19 +264,20 @@ class LedgerView(QWidget):
 
     # -- refreshing ---------------------------------------------------------------------
     def activated(self) -> None:
-        """Shown again (F4): the books may have moved since, so read them again."""
-        self.refresh()
+        """Shown again (F4): the books may have moved since, so read them again (unless a
+        read started a moment ago, when the view was built, is still on its way)."""
+        if not self.busy():
+            self.refresh()
         self.journalTable.setFocus()
 
+    def busy(self) -> bool:
+        return self.journal_model.busy or self.background.busy()
+
     def refresh(self) -> None:
-        self._load_accounts()
+        """Two reads on the thread pool: the trial balance (which also lists the accounts
+        for the filter) and the journal's first page with its count."""
         self._load_trial_balance()
         self.apply_filters()
-
-    def _load_accounts(self) -> None:
-        self.background.submit(
-            self.store.accounts, self._accounts_done, self._failed, key="accounts"
-        )
 
     def _accounts_done(self, accounts: list) -> None:
         combo = self.accountFilterCombo
@@ -300,6 +301,7 @@ class LedgerView(QWidget):
         )
 
     def _trial_balance_done(self, rows: list) -> None:
+        self._accounts_done(rows)  # every account is in the trial balance, even unused ones
         self.trial_balance_model.set_rows(rows)
         debits, credits = self.trial_balance_model.totals()
         if debits == credits:
