@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError
 
-from ..domain.errors import ConnectionLost, DatabaseBusy, PosError
+from ..domain.errors import (
+    ConnectionLost,
+    DatabaseBusy,
+    DuplicateValue,
+    PosError,
+    UnbalancedJournal,
+)
 
 RETRYABLE_PGCODES = {"40001", "40P01"}  # serialization failure, deadlock detected
 
@@ -18,10 +24,40 @@ def is_retryable(exc: BaseException) -> bool:
     return isinstance(exc, DBAPIError) and pgcode(exc) in RETRYABLE_PGCODES
 
 
+# What a UNIQUE constraint means to a person, by the column it guards.
+UNIQUE_MEANING = {
+    "products.sku": ("SKU", "That SKU is already used by another product."),
+    "products.barcode": ("barcode", "That barcode is already used by another product."),
+    "customers.code": ("code", "That customer code is already used."),
+    "orders.client_key": ("sale", "This sale has already been recorded."),
+}
+_PG_UNIQUE = {
+    f"uq_{table}_{column}": key for key in UNIQUE_MEANING for table, column in [key.split(".")]
+}
+
+
+def unique_violation(exc: DBAPIError) -> str | None:
+    """``table.column`` of the UNIQUE constraint an insert or update broke, if that was it."""
+    orig = getattr(exc, "orig", None)
+    if pgcode(exc) == "23505":
+        constraint = getattr(getattr(orig, "diag", None), "constraint_name", None)
+        return _PG_UNIQUE.get(constraint or "", constraint)
+    message = str(orig or exc)
+    if message.startswith("UNIQUE constraint failed: "):
+        return message.removeprefix("UNIQUE constraint failed: ").split(",")[0].strip()
+    return None
+
+
 def translate(exc: DBAPIError) -> PosError | None:
     """A domain error for what a person can do something about, else None (a bug)."""
     code = pgcode(exc)
     message = str(getattr(exc, "orig", exc)).lower()
+    column = unique_violation(exc)
+    if column is not None:
+        field, text = UNIQUE_MEANING.get(column, (column, "That value is already in use."))
+        return DuplicateValue(text, field)
+    if code == "23514" and "unbalanced" in message:
+        return UnbalancedJournal("The journal transaction does not balance; nothing was posted.")
     if code == "25P03" or "idle-in-transaction" in message:
         return ConnectionLost(
             "This screen was left open too long and the database ended it. Start again."

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import ConcurrencyConflict
@@ -119,11 +119,11 @@ class UnitOfWork:
             yield
         except DBAPIError as exc:
             self.rollback()
-            if is_retryable(exc) or isinstance(exc, IntegrityError):
-                raise  # the caller retries or knows what a constraint means here
+            if is_retryable(exc):
+                raise  # run() replays the transaction
             error = translate(exc)
             if error is None:
-                raise
+                raise  # a constraint our own checks should have kept: a bug, keep the trace
             log.warning("database error: %s", exc.orig if hasattr(exc, "orig") else exc)
             raise error from exc
 

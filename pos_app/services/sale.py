@@ -12,10 +12,8 @@ from __future__ import annotations
 import logging
 import uuid
 
-from sqlalchemy.exc import IntegrityError
-
 from ..domain.cart import Cart, ProductSnapshot, Totals
-from ..domain.errors import InvalidInput, InvalidState, NotFound, OutOfStock
+from ..domain.errors import DuplicateValue, InvalidInput, InvalidState, NotFound, OutOfStock
 from ..domain.postings import sale_postings
 from ..domain.receipt import Receipt, ReceiptLine
 from ..domain.tender import Payment, Tender, settle
@@ -92,7 +90,7 @@ class Checkout:
         payments = settle(totals.total, tenders)  # refuse before anything is written
         try:
             self.receipt = self.uow.run(lambda: self._write(totals, payments))
-        except IntegrityError:
+        except DuplicateValue:
             # Another process committed this very sale (same client key) meanwhile.
             with self.uow.guard():
                 already = self.uow.sales.completed_by_key(self.client_key)

@@ -22,10 +22,10 @@ from collections import Counter as Tally
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
 from pos_app.domain.cart import Cart
-from pos_app.domain.errors import InvalidState, OutOfStock
+from pos_app.domain.errors import InvalidState, OutOfStock, UnbalancedJournal
 from pos_app.domain.tender import Tender
 from pos_app.persistence.engine import Database
 from pos_app.repositories import UnitOfWork
@@ -454,9 +454,9 @@ def test_database_refuses_to_commit_an_unbalanced_journal_written_with_raw_sql(p
 def test_unbalanced_raw_sql_through_a_unit_of_work_is_refused_and_the_uow_goes_on(pg_db):
     with UnitOfWork(pg_db.writer) as uow:
         _raw_journal(uow.session, [("1000", 300, 0), ("4000", 0, 200)])
-        with pytest.raises(DBAPIError) as caught:
+        with pytest.raises(UnbalancedJournal) as caught:
             uow.commit()
-        assert caught.value.orig.pgcode == "23514"
+        assert caught.value.__cause__.orig.pgcode == "23514"  # refused by the trigger
         # rolled back and usable again: no PendingRollbackError
         _raw_journal(uow.session, [("1000", 300, 0), ("4000", 0, 300)])
         uow.commit()

@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from pos_app.domain.cart import Cart
-from pos_app.domain.errors import DatabaseBusy, InvalidState, OutOfStock
+from pos_app.domain.errors import DatabaseBusy, DuplicateValue, InvalidState, OutOfStock
 from pos_app.domain.tender import Tender
 from pos_app.persistence.engine import Database
 from pos_app.persistence.models import Product
@@ -319,8 +319,9 @@ def test_unit_of_work_is_usable_after_an_integrity_error(db, little_shop):
                 active=True,
             )
         )
-        with pytest.raises(IntegrityError):
+        with pytest.raises(DuplicateValue) as caught:
             uow.flush()  # duplicate SKU: the unit of work is rolled back, not left pending
+        assert isinstance(caught.value.__cause__, IntegrityError)
         assert snapshot(db) == before
         # every kind of use works again without PendingRollbackError
         assert uow.catalogue.by_code("5000001").sku == "CHAI"
