@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..domain.catalogue import CustomerDraft, ProductDraft
 from ..domain.errors import DuplicateValue, InvalidInput, NotFound, OutOfStock, Shortage
-from ..domain.postings import Accounts, credit, debit, balanced
+from ..domain.postings import Accounts, balanced, credit, debit
 from ..persistence.models import Customer, Product
 from ..repositories.unit_of_work import UnitOfWork
 

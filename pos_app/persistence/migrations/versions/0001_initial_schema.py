@@ -9,9 +9,8 @@ Revises:
 Create Date: 2026-11-22 15:11:41.123880
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0001"
 down_revision = None
