@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..domain.cart import ProductSnapshot
@@ -35,6 +35,8 @@ class CatalogueRepository:
 
     def by_code(self, code: str) -> Product | None:
         """Barcode first (what scanners send), then SKU (what people type)."""
+        if not isinstance(code, str) or "\x00" in code:
+            return None  # no stored code has a NUL, and PostgreSQL refuses to receive one
         code = code.strip()
         return self.session.scalars(
             select(Product)
@@ -74,6 +76,8 @@ class CatalogueRepository:
     def _matching(text: str):
         query = select(Product)
         text = (text or "").strip()
+        if "\x00" in text:
+            return query.where(false())  # nothing stored holds a NUL; PostgreSQL can't take one
         if text:
             pattern = (
                 "%"

@@ -17,6 +17,8 @@ class CustomerRepository:
         return customer
 
     def by_code(self, code: str) -> Customer | None:
+        if not isinstance(code, str) or "\x00" in code:
+            return None  # no stored code has a NUL, and PostgreSQL refuses to receive one
         return self.session.scalars(
             select(Customer).where(Customer.code == code.strip().upper())
         ).first()
