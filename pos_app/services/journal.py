@@ -32,6 +32,8 @@ class ManualJournalEntry:
             raise InvalidInput(
                 "The description is too long (200 characters at most).", "description"
             )
+        if any(ord(ch) < 32 for ch in description):  # a NUL would not even reach PostgreSQL
+            raise InvalidInput("The description has control characters.", "description")
         postings = balanced(postings)
         with self.uow.guard():
             self.uow.ledger.check_accounts(postings)

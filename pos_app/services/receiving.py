@@ -31,6 +31,9 @@ def _checked_terms(supplier: str, reference: str) -> tuple[str, str]:
     reference = (reference or "").strip()
     if len(reference) > 40:
         raise InvalidInput("The reference is too long (40 characters at most).", "reference")
+    for field, value in (("supplier", supplier), ("reference", reference)):
+        if any(ord(ch) < 32 for ch in value):  # a NUL would not even reach PostgreSQL
+            raise InvalidInput(f"The {field} has control characters.", field)
     return supplier, reference
 
 
