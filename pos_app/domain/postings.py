@@ -59,6 +59,8 @@ class Posting:
     credit: int = 0
 
     def __post_init__(self) -> None:
+        if not isinstance(self.account_code, str) or not self.account_code.strip():
+            raise InvalidInput("Each entry needs an account code such as 1000.", "account")
         check_amount(self.debit, "debit")
         check_amount(self.credit, "credit")
         if (self.debit > 0) == (self.credit > 0):
