@@ -12,6 +12,15 @@ _CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 _CUSTOMER_RE = re.compile(r"^[A-Z0-9]{1,10}$")
 
 
+MAX_RECORD_NUMBER = 2**63 - 1
+
+
+def is_record_number(value: object) -> bool:
+    """Products and orders are numbered 1, 2, 3 …: anything else names no record. Checked
+    before any query because SQLite's driver raises OverflowError past 64 bits."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_RECORD_NUMBER
+
+
 def _text(value: str, field: str, limit: int, *, required: bool = True) -> str:
     value = " ".join((value or "").split())
     if required and not value:

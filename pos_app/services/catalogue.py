@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..domain.catalogue import CustomerDraft, ProductDraft
+from ..domain.catalogue import CustomerDraft, ProductDraft, is_record_number
 from ..domain.errors import DuplicateValue, InvalidInput, NotFound, OutOfStock, Shortage
 from ..domain.postings import Accounts, balanced, credit, debit
 from ..persistence.models import Customer, Product
@@ -50,6 +50,8 @@ def add_product(uow: UnitOfWork, draft: ProductDraft, *, commit: bool = True) ->
 def update_product(uow: UnitOfWork, product_id: int, draft: ProductDraft) -> None:
     """Change what a product is and costs; stock is changed only by movements."""
     draft = draft.validated()
+    if not is_record_number(product_id):
+        raise NotFound(f"No product number {product_id}.")
 
     def work() -> None:
         product = uow.catalogue.get(product_id)
@@ -94,6 +96,8 @@ def record_count(
         raise InvalidInput("The counted quantity must be zero or more.", "counted")
     if counted > MAX_STOCK:
         raise InvalidInput(f"The counted quantity cannot be more than {MAX_STOCK:,}.", "counted")
+    if not is_record_number(product_id):
+        raise NotFound(f"No product number {product_id}.")
 
     def work() -> int:
         product = uow.catalogue.get(product_id)

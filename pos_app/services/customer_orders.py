@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from ..domain.cart import Cart
+from ..domain.catalogue import is_record_number
 from ..domain.errors import InvalidInput, InvalidState, NotFound, OutOfStock
 from ..domain.postings import invoice_postings
 from ..persistence.models import Order
@@ -44,6 +45,8 @@ def save_order(uow: UnitOfWork, cart: Cart, customer_code: str) -> int:
 
 def ship_order(uow: UnitOfWork, order_id: int) -> None:
     """Decrement stock for every line and mark shipped, or change nothing if any is short."""
+    if not is_record_number(order_id):
+        raise NotFound(f"No customer order number {order_id}.")
 
     def work() -> None:
         if not uow.sales.claim_for_shipping(order_id):
