@@ -51,23 +51,34 @@ def _parser() -> argparse.ArgumentParser:
 def open_database(url: str, *, migrate: bool = True, must_exist: bool = False):  # noqa: ANN201
     """Connect (and migrate), or raise DatabaseUnavailable with a sentence, not a traceback."""
     from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import ArgumentError, DBAPIError
 
     from .domain.errors import DatabaseUnavailable
     from .persistence.engine import Database
     from .persistence.migrate import ensure_up_to_date
 
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and must_exist:
-        path = parsed.database or ""
-        if path in ("", ":memory:") or not Path(path).is_file():
-            raise DatabaseUnavailable(f"There is no database file at {path or '(none)'}.")
-    db = Database.connect(url)
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and must_exist:
+            path = parsed.database or ""
+            if path in ("", ":memory:") or not Path(path).is_file():
+                raise DatabaseUnavailable(f"There is no database file at {path or '(none)'}.")
+        db = Database.connect(url)
+    except (ArgumentError, ImportError, ValueError) as exc:
+        # not echoing the URL: one that does not parse may still hold a password
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DatabaseUnavailable(
+            f"The database URL is not usable ({reason}): expected e.g. "
+            "sqlite:///path/to/pos.sqlite3 or postgresql+psycopg2://user@host/dbname."
+        ) from exc
     try:
         with db.engine.connect():
             pass
         if migrate:
             ensure_up_to_date(db.engine)
+    except ValueError as exc:  # e.g. a NUL in an SQLite path, refused by the driver
+        db.dispose()
+        raise DatabaseUnavailable(f"Cannot open the database {describe_url(url)}: {exc}") from exc
     except DBAPIError as exc:
         db.dispose()
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
@@ -111,10 +122,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _db(args: argparse.Namespace, url: str) -> int:
     if args.db_verb == "upgrade":
-        from .persistence.engine import Database
         from .persistence.migrate import current_revision, upgrade
 
-        db = Database.connect(url)
+        db = open_database(url, migrate=False)  # a junk URL is a sentence, not a traceback
         upgrade(db.engine)
         print(f"Database {describe_url(url)} is at revision {current_revision(db.engine)}.")
         db.dispose()
