@@ -38,13 +38,35 @@ def make_engine(
     connect_args = {}
     if parsed.get_backend_name() == "postgresql":
         connect_args = {"application_name": "pos-app", "connect_timeout": 10}
-    return create_engine(
+    engine = create_engine(
         parsed,
         echo=echo,
         pool_pre_ping=True,
         isolation_level="READ COMMITTED",
         connect_args=connect_args,
     )
+    if parsed.get_backend_name() == "postgresql":
+        event.listen(engine, "handle_error", _keep_server_reason)
+    return engine
+
+
+def _keep_server_reason(context) -> None:  # noqa: ANN001 - sqlalchemy ExceptionContext
+    """Keep why the server ended the session (e.g. the idle-in-transaction timeout).
+
+    libpq raises only "server closed the connection unexpectedly"; the server's FATAL
+    message saying why is left on the connection (``info.error_message``), which is gone
+    once SQLAlchemy invalidates it. ``translate()`` reads it as ``server_message``.
+    """
+    wrapped = context.sqlalchemy_exception
+    if not context.is_disconnect or wrapped is None or context.connection is None:
+        return
+    try:
+        dbapi_connection = context.connection.connection.dbapi_connection
+        message = dbapi_connection.info.error_message
+    except Exception:  # noqa: BLE001 - best effort: the plain message still translates
+        return
+    if message:
+        wrapped.server_message = message
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_s: float) -> None:

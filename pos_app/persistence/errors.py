@@ -51,7 +51,8 @@ def unique_violation(exc: DBAPIError) -> str | None:
 def translate(exc: DBAPIError) -> PosError | None:
     """A domain error for what a person can do something about, else None (a bug)."""
     code = pgcode(exc)
-    message = str(getattr(exc, "orig", exc)).lower()
+    # A session the server ended says why only in server_message (see engine.py).
+    message = f"{getattr(exc, 'orig', exc)} {getattr(exc, 'server_message', '')}".lower()
     column = unique_violation(exc)
     if column is not None:
         field, text = UNIQUE_MEANING.get(column, (column, "That value is already in use."))
