@@ -1,0 +1,1 @@
+"""Reliability harnesses: many tills, killed tills, lost connections, dialogs left open."""
