@@ -50,7 +50,7 @@ class RetryCounter(logging.Handler):
 
 def random_basket(rng: random.Random, hot: list[str], cold: list[str]) -> dict[str, int]:
     """Almost every basket holds one or two hot products, plus a few cold ones, in any order."""
-    picked = rng.sample(hot, rng.randint(1, 2)) if rng.random() < 0.95 else []
+    picked = rng.sample(hot, rng.randint(1, min(2, len(hot)))) if rng.random() < 0.95 else []
     picked += rng.sample(cold, rng.randint(0 if picked else 1, 3))
     rng.shuffle(picked)
     return {sku: rng.randint(1, 3) for sku in picked}
@@ -82,13 +82,16 @@ def sell_until_hot_sold_out(
         deadline = started + 90
         while time.monotonic() < deadline and len(report["errors"]) < 3:
             with db.reader() as session:
-                left = session.execute(
-                    text("SELECT count(*) FROM products WHERE sku IN :hot AND stock_on_hand > 0"),
-                    {"hot": tuple(hot)},
-                ).scalar_one()
-            if not left:
+                on_shelf = list(
+                    session.execute(
+                        text("SELECT sku FROM products WHERE sku IN :hot AND stock_on_hand > 0"),
+                        {"hot": tuple(hot)},
+                    ).scalars()
+                )
+            if not on_shelf:
                 break
-            basket = random_basket(rng, hot, cold)
+            # mostly what the shelf shows; sometimes a product another till just sold out
+            basket = random_basket(rng, hot if rng.random() < 0.2 else on_shelf, cold)
             try:
                 with UnitOfWork(db.writer) as uow:
                     checkout = Checkout(uow)
