@@ -142,8 +142,14 @@ class RawSale:
             cart.add(
                 snapshot_of(
                     Product(
-                        id=row[0], sku=row[1], barcode=row[2], name=row[3], unit_price=row[4],
-                        tax_rate_ppm=row[5], unit_cost=row[6], stock_on_hand=row[7],
+                        id=row[0],
+                        sku=row[1],
+                        barcode=row[2],
+                        name=row[3],
+                        unit_price=row[4],
+                        tax_rate_ppm=row[5],
+                        unit_cost=row[6],
+                        stock_on_hand=row[7],
                     )
                 ),
                 quantity,
@@ -162,8 +168,17 @@ class RawSale:
                 " tax_rate_ppm, net, tax, unit_cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             ),
             [
-                (order_id, n, ln.product.product_id, ln.quantity, ln.product.unit_price,
-                 ln.product.tax_rate_ppm, ln.net, ln.tax, ln.product.unit_cost)
+                (
+                    order_id,
+                    n,
+                    ln.product.product_id,
+                    ln.quantity,
+                    ln.product.unit_price,
+                    ln.product.tax_rate_ppm,
+                    ln.net,
+                    ln.tax,
+                    ln.product.unit_cost,
+                )
                 for n, ln in enumerate(cart.lines, start=1)
             ],
         )
@@ -188,7 +203,9 @@ class RawSale:
         totals = cart.totals()
         (payment,) = settle(totals.total, [Tender.cash(totals.total + 1000)])
         cur.execute(
-            s("INSERT INTO payments (order_id, kind, applied, given, change) VALUES (?, ?, ?, ?, ?)"),
+            s(
+                "INSERT INTO payments (order_id, kind, applied, given, change) VALUES (?, ?, ?, ?, ?)"
+            ),
             (order_id, payment.kind.value, payment.applied, payment.given, payment.change),
         )
         cur.execute("UPDATE counters SET value = value + 1 WHERE name = 'receipt' RETURNING value")
@@ -212,7 +229,9 @@ class RawSale:
             net=totals.subtotal, tax=totals.tax, cost=totals.cost, payments=[payment]
         )
         cur.executemany(
-            s("INSERT INTO journal_entries (transaction_id, account_id, debit, credit) VALUES (?, ?, ?, ?)"),
+            s(
+                "INSERT INTO journal_entries (transaction_id, account_id, debit, credit) VALUES (?, ?, ?, ?)"
+            ),
             [(txn_id, self.accounts[x.account_code], x.debit, x.credit) for x in postings],
         )
         if self.sqlite:
@@ -247,21 +266,38 @@ def naive_sale(db: Database) -> None:
             line_tax = (net * product.tax_rate_ppm + 500_000) // 1_000_000
             session.add(
                 OrderLine(
-                    order=order, line_no=line_no, product=product, quantity=quantity,
-                    unit_price=product.unit_price, tax_rate_ppm=product.tax_rate_ppm,
-                    net=net, tax=line_tax, unit_cost=product.unit_cost,
+                    order=order,
+                    line_no=line_no,
+                    product=product,
+                    quantity=quantity,
+                    unit_price=product.unit_price,
+                    tax_rate_ppm=product.tax_rate_ppm,
+                    net=net,
+                    tax=line_tax,
+                    unit_cost=product.unit_cost,
                 )
             )
             session.add(
-                StockMovement(product_id=product.id, quantity=-quantity, kind="sale", order_id=order.id)
+                StockMovement(
+                    product_id=product.id, quantity=-quantity, kind="sale", order_id=order.id
+                )
             )
             session.flush()
-            subtotal, tax, cost = subtotal + net, tax + line_tax, cost + product.unit_cost * quantity
+            subtotal, tax, cost = (
+                subtotal + net,
+                tax + line_tax,
+                cost + product.unit_cost * quantity,
+            )
         total = subtotal + tax
         (payment,) = settle(total, [Tender.cash(total + 1000)])
         session.add(
-            PaymentRow(order=order, kind="cash", applied=payment.applied, given=payment.given,
-                       change=payment.change)
+            PaymentRow(
+                order=order,
+                kind="cash",
+                applied=payment.applied,
+                given=payment.given,
+                change=payment.change,
+            )
         )
         counter = session.get(Counter, "receipt")
         counter.value += 1
@@ -269,8 +305,9 @@ def naive_sale(db: Database) -> None:
         order.status, order.receipt_no = "completed", counter.value
         order.subtotal, order.tax, order.total = subtotal, tax, total
         order.completed_at = datetime.now(UTC)
-        txn = JournalTransaction(description=f"Sale, receipt {counter.value}", kind="sale",
-                                 order_id=order.id)
+        txn = JournalTransaction(
+            description=f"Sale, receipt {counter.value}", kind="sale", order_id=order.id
+        )
         session.add(txn)
         for posting in sale_postings(net=subtotal, tax=tax, cost=cost, payments=[payment]):
             account = session.query(Account).filter_by(code=posting.account_code).one()
@@ -331,7 +368,9 @@ def main() -> int:
     for backend in backends:
         if backend == "sqlite":
             with tempfile.TemporaryDirectory() as tmp:
-                times = run_backend(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args.runs, args.profile)
+                times = run_backend(
+                    f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args.runs, args.profile
+                )
         else:
             url = pg_url("checkout")
             times = run_backend(url, args.runs, args.profile)
@@ -340,8 +379,10 @@ def main() -> int:
         for name in ("raw", "app", "naive"):
             t = times[name]
             rows.append([backend, name, ms(median(t)), ms(p(t, 0.99)), f"{median(t) / floor:.2f}×"])
-            print(f"{backend:10} {name:6} median {ms(median(t))} ms  p99 {ms(p(t, 0.99))} ms  "
-                  f"{median(t) / floor:.2f}x raw")
+            print(
+                f"{backend:10} {name:6} median {ms(median(t))} ms  p99 {ms(p(t, 0.99))} ms  "
+                f"{median(t) / floor:.2f}x raw"
+            )
     if not args.no_write and args.backend == "both":
         write_section(
             "checkout",

@@ -21,7 +21,9 @@ from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "BENCHMARKS.md"
-PG_BASE = os.environ.get("POS_BENCH_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/pos_bench")
+PG_BASE = os.environ.get(
+    "POS_BENCH_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/pos_bench"
+)
 
 
 def pg_url(suffix: str) -> str:

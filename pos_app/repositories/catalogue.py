@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..domain.cart import ProductSnapshot
@@ -22,6 +22,32 @@ def snapshot_of(product: Product) -> ProductSnapshot:
     )
 
 
+# The scanner's query, built once: composing it cost more than running it.
+_BY_CODE = (
+    select(Product)
+    .where(or_(Product.barcode == bindparam("code"), Product.sku == bindparam("code")))
+    .order_by((Product.barcode == bindparam("code")).desc())
+    .limit(1)
+)
+
+_SNAPSHOT_BY_CODE = (
+    select(
+        Product.id,
+        Product.sku,
+        Product.barcode,
+        Product.name,
+        Product.unit_price,
+        Product.tax_rate_ppm,
+        Product.unit_cost,
+        Product.stock_on_hand,
+        Product.active,
+    )
+    .where(or_(Product.barcode == bindparam("code"), Product.sku == bindparam("code")))
+    .order_by((Product.barcode == bindparam("code")).desc())
+    .limit(1)
+)
+
+
 class CatalogueRepository:
     def __init__(self, session: Session):
         self.session = session
@@ -37,13 +63,17 @@ class CatalogueRepository:
         """Barcode first (what scanners send), then SKU (what people type)."""
         if not isinstance(code, str) or "\x00" in code:
             return None  # no stored code has a NUL, and PostgreSQL refuses to receive one
-        code = code.strip()
-        return self.session.scalars(
-            select(Product)
-            .where(or_(Product.barcode == code, Product.sku == code))
-            .order_by((Product.barcode == code).desc())
-            .limit(1)
-        ).first()
+        return self.session.scalars(_BY_CODE, {"code": code.strip()}).first()
+
+    def sellable(self, code: str) -> ProductSnapshot | None:
+        """What a scan puts in the cart: the product by barcode, then SKU (as ``by_code``),
+        if it is active; plain values, no object for the session to track."""
+        if not isinstance(code, str) or "\x00" in code:
+            return None
+        row = self.session.connection().execute(_SNAPSHOT_BY_CODE, {"code": code.strip()}).first()
+        if row is None or not row.active:
+            return None
+        return ProductSnapshot(*row[:-1])
 
     def by_sku(self, sku: str) -> Product | None:
         return self.session.scalars(select(Product).where(Product.sku == sku)).first()

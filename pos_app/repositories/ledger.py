@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,22 +28,36 @@ class AccountBalance:
         return self.debit - self.credit
 
 
+# Account ids by code, per connection pool (one per database): the chart of accounts rarely
+# changes and ids never do, so a sale need not read it again. A code not found here is
+# looked up afresh before it is called unknown.
+_ACCOUNT_IDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 class LedgerRepository:
     def __init__(self, session: Session):
         self.session = session
         self._account_ids: dict[str, int] | None = None
 
-    def account_ids(self) -> dict[str, int]:
-        if self._account_ids is None:
-            self._account_ids = dict(self.session.execute(select(Account.code, Account.id)).all())
+    def account_ids(self, *, fresh: bool = False) -> dict[str, int]:
+        if self._account_ids is None or fresh:
+            pool = self.session.get_bind().pool
+            cached = None if fresh else _ACCOUNT_IDS.get(pool)
+            if cached is None:
+                cached = dict(self.session.execute(select(Account.code, Account.id)).all())
+                _ACCOUNT_IDS[pool] = cached
+            self._account_ids = cached
         return self._account_ids
 
     def accounts(self) -> list[Account]:
         return list(self.session.scalars(select(Account).order_by(Account.code)))
 
     def check_accounts(self, postings: list[Posting]) -> dict[str, int]:
+        codes = {p.account_code for p in postings}
         ids = self.account_ids()
-        unknown = sorted({p.account_code for p in postings} - ids.keys())
+        if not codes <= ids.keys():
+            ids = self.account_ids(fresh=True)  # an account added since we last looked
+        unknown = sorted(codes - ids.keys())
         if unknown:
             raise NotFound(f"No account with code {', '.join(unknown)}.")
         return ids
@@ -94,6 +109,43 @@ class LedgerRepository:
             ],
         )
         return transaction
+
+    def record(
+        self,
+        description: str,
+        kind: str,
+        postings: list[Posting],
+        *,
+        order_id: int | None = None,
+        purchase_id: int | None = None,
+    ) -> int:
+        """``post`` without an object: header and entries as two Core INSERTs, no flush.
+        For the till, whose sale never looks at its journal transaction again."""
+        postings = balanced(postings)
+        ids = self.check_accounts(postings)
+        connection = self.session.connection()
+        transaction_id = connection.execute(
+            insert(JournalTransaction).returning(JournalTransaction.id),
+            {
+                "description": description,
+                "kind": kind,
+                "order_id": order_id,
+                "purchase_id": purchase_id,
+            },
+        ).scalar_one()
+        connection.execute(
+            insert(JournalEntry),
+            [
+                {
+                    "transaction_id": transaction_id,
+                    "account_id": ids[p.account_code],
+                    "debit": p.debit,
+                    "credit": p.credit,
+                }
+                for p in postings
+            ],
+        )
+        return transaction_id
 
     def transactions(
         self,

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from collections.abc import Iterable
+
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain.cart import Cart
 from ..domain.receipt import Receipt, ReceiptLine
 from ..domain.tender import Payment, TenderKind
-from ..persistence.models import Counter, Order, OrderLine, utcnow
+from ..persistence.models import Counter, Order, OrderLine, PaymentRow, utcnow
 
 RECEIPT_COUNTER = "receipt"
+
+# Built once: composing a statement costs more Python than running it on a till's database.
+_BUMP_COUNTER = (
+    update(Counter)
+    .where(Counter.name == bindparam("counter"))
+    .values(value=Counter.value + 1)
+    .returning(Counter.value)
+)
+_COMPLETE = update(Order).where(Order.id == bindparam("order_id"))  # SET from the parameters
+_COMPLETED_BY_KEY = select(Order).where(
+    Order.client_key == bindparam("client_key"), Order.status != "open"
+)
 
 
 class SalesRepository:
@@ -48,25 +63,57 @@ class SalesRepository:
 
     def completed_by_key(self, client_key: str) -> Order | None:
         """The sale already recorded under this idempotency key, if its commit went through."""
-        return self.session.scalars(
-            select(Order).where(Order.client_key == client_key, Order.status != "open")
-        ).first()
+        return self.session.scalars(_COMPLETED_BY_KEY, {"client_key": client_key}).first()
 
     def by_receipt_no(self, receipt_no: int) -> Order | None:
         return self.session.scalars(select(Order).where(Order.receipt_no == receipt_no)).first()
 
     def next_number(self, counter: str = RECEIPT_COUNTER) -> int:
         """Bump the counter row in this transaction: a rollback gives the number back."""
-        value = self.session.execute(
-            update(Counter)
-            .where(Counter.name == counter)
-            .values(value=Counter.value + 1)
-            .returning(Counter.value)
-            .execution_options(synchronize_session=False)
-        ).scalar_one_or_none()
+        # Core, not ORM-enabled: nothing in the session mirrors the counter row.
+        value = (
+            self.session.connection()
+            .execute(_BUMP_COUNTER, {"counter": counter})
+            .scalar_one_or_none()
+        )
         if value is None:
             raise LookupError(f"counter {counter!r} is missing; run 'pos-app db upgrade'")
         return value
+
+    def add_lines(self, order_id: int, cart: Cart) -> None:
+        """The cart's lines in one multi-row INSERT (no objects: nothing reads them back)."""
+        self.session.connection().execute(insert(OrderLine), line_rows(order_id, cart))
+
+    def add_payments(self, order_id: int, payments: Iterable[Payment]) -> None:
+        self.session.connection().execute(
+            insert(PaymentRow),
+            [
+                {
+                    "order_id": order_id,
+                    "kind": p.kind.value,
+                    "applied": p.applied,
+                    "given": p.given,
+                    "change": p.change,
+                }
+                for p in payments
+            ],
+        )
+
+    def complete_sale(self, order: Order, *, receipt_no: int, subtotal: int, tax: int) -> None:
+        """Mark a flushed sale completed with one UPDATE, and let the object say so too
+        without a second UPDATE at flush time."""
+        completed_at = utcnow()
+        values = {
+            "status": "completed",
+            "receipt_no": receipt_no,
+            "subtotal": subtotal,
+            "tax": tax,
+            "total": subtotal + tax,
+            "completed_at": completed_at,
+        }
+        self.session.connection().execute(_COMPLETE, {"order_id": order.id, **values})
+        for key, value in values.items():
+            set_committed_value(order, key, value)
 
     def customer_orders(self, status: str | None = "open") -> list[Order]:
         query = (
@@ -109,6 +156,24 @@ def lines_for(cart: Cart) -> list[OrderLine]:
             tax=line.tax,
             unit_cost=line.product.unit_cost,
         )
+        for line_no, line in enumerate(cart.lines, start=1)
+    ]
+
+
+def line_rows(order_id: int, cart: Cart) -> list[dict]:
+    """The same lines as ``lines_for``, as rows for a bulk INSERT."""
+    return [
+        {
+            "order_id": order_id,
+            "line_no": line_no,
+            "product_id": line.product.product_id,
+            "quantity": line.quantity,
+            "unit_price": line.product.unit_price,
+            "tax_rate_ppm": line.product.tax_rate_ppm,
+            "net": line.net,
+            "tax": line.tax,
+            "unit_cost": line.product.unit_cost,
+        }
         for line_no, line in enumerate(cart.lines, start=1)
     ]
 

@@ -10,11 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.errors import Shortage
 from ..persistence.models import Product, StockMovement
+
+# Built once (composing it per line cost more than running it); executed through the Core
+# connection because no Product object in the session needs to follow the new stock.
+_TAKE = (
+    update(Product)
+    .where(Product.id == bindparam("product_id"), Product.stock_on_hand >= bindparam("wanted"))
+    .values(stock_on_hand=Product.stock_on_hand - bindparam("wanted"))
+)
 
 
 class StockRepository:
@@ -26,14 +34,11 @@ class StockRepository:
     ) -> list[Shortage]:
         """Decrement every product or report every shortage; the caller rolls back on any."""
         shortages: list[Shortage] = []
-        for product_id in sorted(quantities):
+        self.session.flush()  # what the ORM's own execute would have done first
+        connection = self.session.connection()
+        for product_id in sorted(quantities):  # one statement each, in id order: no deadlock
             wanted = quantities[product_id]
-            result = self.session.execute(
-                update(Product)
-                .where(Product.id == product_id, Product.stock_on_hand >= wanted)
-                .values(stock_on_hand=Product.stock_on_hand - wanted)
-                .execution_options(synchronize_session=False)
-            )
+            result = connection.execute(_TAKE, {"product_id": product_id, "wanted": wanted})
             if result.rowcount != 1:
                 shortages.append(self._shortage(product_id, wanted))
         if not shortages:
@@ -113,7 +118,7 @@ class StockRepository:
             if quantity
         ]
         if rows:
-            self.session.execute(insert(StockMovement), rows)
+            self.session.connection().execute(insert(StockMovement), rows)
 
     def _shortage(self, product_id: int, wanted: int) -> Shortage:
         row = self.session.execute(

@@ -17,9 +17,7 @@ from ..domain.errors import DuplicateValue, InvalidInput, InvalidState, NotFound
 from ..domain.postings import sale_postings
 from ..domain.receipt import Receipt, ReceiptLine
 from ..domain.tender import Payment, Tender, settle
-from ..persistence.models import Order, PaymentRow, utcnow
-from ..repositories.catalogue import snapshot_of
-from ..repositories.sales import lines_for
+from ..persistence.models import Order
 from ..repositories.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -48,7 +46,13 @@ class Checkout:
                 customer_id = customer.id
             self._order = self.uow.sales.add(
                 Order(
-                    kind="sale", status="open", client_key=self.client_key, customer_id=customer_id
+                    kind="sale",
+                    status="open",
+                    client_key=self.client_key,
+                    customer_id=customer_id,
+                    # empty, not unloaded: confirm() then never lazy-loads them back
+                    lines=[],
+                    payments=[],
                 )
             )
             self.uow.flush()
@@ -61,10 +65,9 @@ class Checkout:
     def add(self, code: str, quantity: int = 1) -> ProductSnapshot:
         """Add by barcode or SKU, as the scanner sends it."""
         with self.uow.guard():  # a first scan begins the transaction: DatabaseBusy, not raw
-            product = self.uow.catalogue.by_code(code)
-        if product is None or not product.active:
+            snapshot = self.uow.catalogue.sellable(code)
+        if snapshot is None:
             raise NotFound(f"No product with barcode or SKU {code!r}.")
-        snapshot = snapshot_of(product)
         self.cart.add(snapshot, quantity)
         return snapshot
 
@@ -105,7 +108,10 @@ class Checkout:
 
     def _write(self, totals: Totals, payments: list[Payment]) -> Receipt:
         uow = self.uow
-        already = uow.sales.completed_by_key(self.client_key)
+        # Our own header, flushed in this very transaction, holds the UNIQUE client key: no
+        # other sale under that key can have committed. Only otherwise is there anything to look up.
+        ours = self._order is not None and self._order in uow.session and self._order.id
+        already = None if ours else uow.sales.completed_by_key(self.client_key)
         if already is not None:
             log.info(
                 "sale %s was already recorded as receipt %s", self.client_key, already.receipt_no
@@ -116,25 +122,17 @@ class Checkout:
         self.begin()
         order = self._order
         try:
-            order.lines.extend(lines_for(self.cart))
+            uow.sales.add_lines(order.id, self.cart)
             quantities = self.cart.quantities()
-            uow.flush()
             shortages = uow.stock.take(quantities, kind="sale", order_id=order.id)
             if shortages:
                 raise OutOfStock(shortages)
-            for payment in payments:
-                order.payments.append(
-                    PaymentRow(
-                        kind=payment.kind.value,
-                        applied=payment.applied,
-                        given=payment.given,
-                        change=payment.change,
-                    )
-                )
+            uow.sales.add_payments(order.id, payments)
             receipt_no = uow.sales.next_number()  # last lock taken: products first, then this
-            order.subtotal, order.tax, order.total = totals.subtotal, totals.tax, totals.total
-            order.status, order.receipt_no, order.completed_at = "completed", receipt_no, utcnow()
-            uow.ledger.post(
+            uow.sales.complete_sale(
+                order, receipt_no=receipt_no, subtotal=totals.subtotal, tax=totals.tax
+            )
+            uow.ledger.record(
                 f"Sale, receipt {order.receipt_no}",
                 "sale",
                 sale_postings(

@@ -11,7 +11,7 @@ from datetime import datetime
 from ..domain.cart import ProductSnapshot
 from ..domain.catalogue import ProductDraft
 from ..persistence.engine import Database
-from ..repositories.catalogue import CatalogueRepository, snapshot_of
+from ..repositories.catalogue import CatalogueRepository
 from ..repositories.customers import CustomerRepository
 from ..repositories.ledger import AccountBalance, LedgerRepository
 from ..repositories.sales import SalesRepository
@@ -91,10 +91,7 @@ class Store:
     def lookup(self, code: str) -> ProductSnapshot | None:
         """What the scanner field calls: one indexed query by barcode, then SKU."""
         with self.db.reader() as session:
-            product = CatalogueRepository(session).by_code(code)
-            if product is None or not product.active:
-                return None
-            return snapshot_of(product)
+            return CatalogueRepository(session).sellable(code)
 
     def count_products(self, text: str = "") -> int:
         with self.db.reader() as session:
