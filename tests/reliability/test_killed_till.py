@@ -144,6 +144,16 @@ def assert_nothing_half_written(db: Database, announced: dict) -> None:
     assert_clean(db)
 
 
+def committed(db: Database, order_id: int) -> bool:
+    with db.reader() as session:
+        return bool(
+            session.execute(
+                text("SELECT count(*) FROM orders WHERE id = :id AND status = 'completed'"),
+                {"id": order_id},
+            ).scalar_one()
+        )
+
+
 @pytest.mark.slow
 def test_a_till_killed_at_any_moment_leaves_whole_sales_only(db, db_url, tmp_path):
     new_uow = partial(UnitOfWork, db.writer)
@@ -152,6 +162,7 @@ def test_a_till_killed_at_any_moment_leaves_whole_sales_only(db, db_url, tmp_pat
     rng = random.Random(int(os.environ.get("POS_RELIABILITY_SEED", "6")))
     announced: dict[int, tuple[int, dict[str, int]]] = {}
     kills = {mode: 0 for mode in MODES}
+    open_at_kill = 0
     started = time.monotonic()
     for n in range(KILLS):
         if time.monotonic() - started > TIME_BUDGET_S:
@@ -169,6 +180,9 @@ def test_a_till_killed_at_any_moment_leaves_whole_sales_only(db, db_url, tmp_pat
         kills[mode] += 1
         announced.update(confirmed_in(lines))
         assert_nothing_half_written(db, announced)
+        begun = [int(line.split()[1]) for line in lines if line.startswith("begun ")]
+        if begun and not committed(db, begun[-1]):
+            open_at_kill += 1  # killed between flush and commit: that sale left no trace
     elapsed = time.monotonic() - started
     with db.reader() as session:
         sales = session.execute(
@@ -176,8 +190,10 @@ def test_a_till_killed_at_any_moment_leaves_whole_sales_only(db, db_url, tmp_pat
         ).scalar_one()
     print(
         f"\nkilled till on {db.backend}: {sum(kills.values())} kills {kills}, "
-        f"{sales} sales committed ({len(announced)} announced), {elapsed:.1f} s"
+        f"{sales} sales committed ({len(announced)} announced), {open_at_kill} kills with a sale "
+        f"between flush and commit, {elapsed:.1f} s"
     )
     assert sum(kills.values()) >= 20, kills
     assert all(kills.values()), kills
     assert len(announced) >= sum(kills.values())  # every run sold at least once before dying
+    assert open_at_kill >= kills["begun"] // 2  # the deliberate mid-transaction kills landed
