@@ -66,14 +66,19 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'demo.sqlite3'}"
-        subprocess.run([sys.executable, "-m", "pos_app", "demo-data", "--database-url", url],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "pos_app", "demo-data", "--database-url", url],
+            check=True,
+            capture_output=True,
+        )
         app_times, focus = measure(CHILD_APP, url, args.runs)
         bare_times, _ = measure(CHILD_BARE, url, args.runs)
     app_median, bare_median = statistics.median(app_times), statistics.median(bare_times)
-    print(f"first usable window (pos-app, demo store): median {app_median * 1000:.0f} ms "
-          f"over {args.runs} runs (min {min(app_times) * 1000:.0f}, max {max(app_times) * 1000:.0f}); "
-          f"focus in: {focus}")
+    print(
+        f"first usable window (pos-app, demo store): median {app_median * 1000:.0f} ms "
+        f"over {args.runs} runs (min {min(app_times) * 1000:.0f}, max {max(app_times) * 1000:.0f}); "
+        f"focus in: {focus}"
+    )
     print(f"baseline (bare QApplication + empty QMainWindow): median {bare_median * 1000:.0f} ms")
     print(f"ratio: {app_median / bare_median:.2f}x the bare Qt start")
     return 0

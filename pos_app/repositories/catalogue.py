@@ -93,18 +93,22 @@ class CatalogueRepository:
         """Name, SKU or barcode containing ``text``; done in SQL, ordered by name."""
         return list(
             self.session.scalars(
-                self._matching(text).order_by(Product.name, Product.id).limit(limit).offset(offset)
+                self._matching(select(Product), text)
+                .order_by(Product.name, Product.id)
+                .limit(limit)
+                .offset(offset)
             )
         )
 
-    def count(self, text: str = "") -> int:
-        return self.session.scalar(
-            select(func.count()).select_from(self._matching(text).subquery())
-        )
+    def count(self, text: str = "", *, at_most: int | None = None) -> int:
+        """How many products ``search`` pages through; with ``at_most``, stop counting
+        there (a screen saying "10,000+" need not count 58,000 matches one by one)."""
+        matching = self._matching(select(Product.id), text)  # id only: the index covers it
+        if at_most is not None:
+            matching = matching.limit(at_most)
+        return self.session.scalar(select(func.count()).select_from(matching.subquery()))
 
-    @staticmethod
-    def _matching(text: str):
-        query = select(Product)
+    def _matching(self, query, text: str):  # noqa: ANN001, ANN202 - a Select in, a Select out
         text = (text or "").strip()
         if "\x00" in text:
             return query.where(false())  # nothing stored holds a NUL; PostgreSQL can't take one
@@ -114,10 +118,16 @@ class CatalogueRepository:
                 + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 + "%"
             )
+            if self.session.get_bind().dialect.name == "sqlite":
+                # SQLite's LIKE already ignores ASCII case (and its lower() knows no more than
+                # ASCII): bare columns let it test them inside ix_products_search.
+                name, sku = Product.name, Product.sku
+            else:  # lower(...) is what the trigram indexes hold
+                name, sku = func.lower(Product.name), func.lower(Product.sku)
             query = query.where(
                 or_(
-                    func.lower(Product.name).like(pattern, escape="\\"),
-                    func.lower(Product.sku).like(pattern, escape="\\"),
+                    name.like(pattern, escape="\\"),
+                    sku.like(pattern, escape="\\"),
                     Product.barcode.like(pattern, escape="\\"),
                 )
             )

@@ -93,9 +93,10 @@ class Store:
         with self.db.reader() as session:
             return CatalogueRepository(session).sellable(code)
 
-    def count_products(self, text: str = "") -> int:
+    def count_products(self, text: str = "", *, at_most: int | None = None) -> int:
+        """Matches of ``text``; with ``at_most``, counting stops there (show "10,000+")."""
         with self.db.reader() as session:
-            return CatalogueRepository(session).count(text)
+            return CatalogueRepository(session).count(text, at_most=at_most)
 
     def products(self, text: str = "", *, offset: int = 0, limit: int = 200) -> list[ProductRow]:
         with self.db.reader() as session:
