@@ -6,7 +6,7 @@ call it; screens never hold a Session or an ORM object.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from ..domain.cart import ProductSnapshot
 from ..domain.catalogue import ProductDraft
@@ -14,6 +14,7 @@ from ..persistence.engine import Database
 from ..repositories.catalogue import CatalogueRepository
 from ..repositories.customers import CustomerRepository
 from ..repositories.ledger import AccountBalance, LedgerRepository
+from ..repositories.reports import DaySales, ProductSales, ReportsRepository, TenderTakings
 from ..repositories.sales import SalesRepository
 from ..repositories.unit_of_work import UnitOfWork
 from .integrity import CheckReport, run_check
@@ -249,3 +250,26 @@ class Store:
         with self.db.reader() as session:
             p = CatalogueRepository(session).by_code(code or "")
             return None if p is None else self._product_row(p)
+
+    # -- reports (one aggregate query each, computed by the database) ------------------------
+    def takings_by_tender(self, since: datetime, until: datetime) -> list[TenderTakings]:
+        """Cash and card taken by sales completed in ``[since, until)`` (the Z report's
+        stand-in until tills have sessions)."""
+        with self.db.reader() as session:
+            return ReportsRepository(session).takings_by_tender(since, until)
+
+    def sales_by_day(
+        self, first: date, last: date, *, utc_offset_minutes: int = 0
+    ) -> list[DaySales]:
+        """Sales, net, tax and total per day from ``first`` to ``last`` inclusive (UTC days
+        unless an offset is given)."""
+        with self.db.reader() as session:
+            return ReportsRepository(session).sales_by_day(
+                first, last, utc_offset_minutes=utc_offset_minutes
+            )
+
+    def sales_by_product(
+        self, since: datetime, until: datetime, *, limit: int | None = None
+    ) -> list[ProductSales]:
+        with self.db.reader() as session:
+            return ReportsRepository(session).sales_by_product(since, until, limit=limit)
