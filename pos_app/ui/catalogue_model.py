@@ -26,6 +26,9 @@ from .money import format_money, format_rate
 
 LOW_STOCK = 5  # at or below this many on hand a product is flagged for re-ordering
 PAGE_SIZE = 200
+# A search counts its matches only this far ("10,000+ matches"): counting all 58,000
+# products that contain "c" costs more than the first page itself.
+COUNT_CAP = 10_001
 
 ProductIdRole = Qt.ItemDataRole.UserRole
 StockLevelRole = Qt.ItemDataRole.UserRole + 1  # "ok", "low" or "out", on every column
@@ -63,15 +66,18 @@ class ProductTableModel(QAbstractTableModel):
         *,
         page_size: int = PAGE_SIZE,
         background: Background | None = None,
+        count_cap: int = COUNT_CAP,
     ):
         super().__init__(parent)
         self.store = store
         self.page_size = page_size
+        self.count_cap = count_cap
         # Owned by the application, not by this model: a search still running when the view
         # is closed then finishes into a live object and is dropped (see _alive).
         self.background = background or Background(QCoreApplication.instance())
         self.text = ""
         self.total = 0
+        self.capped = False  # the count stopped at count_cap: there are at least that many
         self._rows: list[ProductRow] = []
         self._generation = 0  # bumped by every search so stale pages are dropped
         self._fetching = False
@@ -85,9 +91,13 @@ class ProductTableModel(QAbstractTableModel):
         self._generation += 1
         generation = self._generation
         store, size = self.store, self.page_size
+        # The whole catalogue (no filter) is counted exactly: "100,000 products" is cheap
+        # to know and worth showing; a filter's matches only up to the cap.
+        cap = self.count_cap if text else None
 
         def work() -> tuple[int, list[ProductRow]]:
-            return store.count_products(text), store.products(text, offset=0, limit=size)
+            total = store.count_products(text, at_most=cap)
+            return total, store.products(text, offset=0, limit=size)
 
         self.background.submit(
             work,
@@ -104,6 +114,8 @@ class ProductTableModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self.text, self.total, self._rows = text, total, list(rows)
+        self.capped = text != "" and total >= self.count_cap
+        self._past_cap(len(rows))
         self._fetching = False
         self.endResetModel()
         self.searchFinished.emit(total)
@@ -143,6 +155,16 @@ class ProductTableModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._rows.extend(rows)
         self.endInsertRows()
+        self._past_cap(len(rows))
+
+    def _past_cap(self, page: int) -> None:
+        """A capped count is a floor: scrolling goes on while pages come back full."""
+        if not self.capped:
+            return
+        if page < self.page_size:  # the last page: now the number is exact
+            self.total = len(self._rows)
+        elif len(self._rows) >= self.total:
+            self.total = len(self._rows) + 1
 
     def is_fetching(self) -> bool:
         return self._fetching

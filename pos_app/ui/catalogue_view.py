@@ -163,6 +163,8 @@ class CatalogueView(QWidget):
         text = self.model.text
         if total == 0:
             label = f"No products match “{text}”" if text else "No products yet"
+        elif self.model.capped:  # counting stopped there (see COUNT_CAP)
+            label = f"{self.model.count_cap - 1:,}+ matches"
         elif text:
             label = f"{total:,} match{'es' if total != 1 else ''}"
         else:

@@ -271,3 +271,39 @@ def test_closing_the_view_while_a_search_runs_is_harmless(qtbot, shop):
     assert background.busy()
     shiboken6.delete(view)  # gone before the worker thread answers
     qtbot.waitUntil(lambda: not background.busy())
+
+
+def test_a_search_with_more_matches_than_the_cap_says_so_and_still_scrolls_to_the_end(qtbot, many):
+    """The count stops at the cap ("100+ matches" here, "10,000+" in the app), yet every
+    match can still be scrolled to: pages are fetched while they come back full."""
+    asked = []
+    count = many.count_products
+    many.count_products = lambda text="", *, at_most=None: (
+        asked.append(at_most) or count(text, at_most=at_most)
+    )
+    model = ProductTableModel(many, page_size=40, count_cap=101)
+    loaded(qtbot, model, "product")
+    assert model.capped and model.rowCount() == 40
+    assert asked == [101] and model.total == 101  # the count stopped at the cap
+    while model.canFetchMore(QModelIndex()) or model.is_fetching():
+        model.fetchMore(QModelIndex())
+        qtbot.wait(5)
+    assert model.rowCount() == 1000 and model.total == 1000
+    assert names(model) == [f"Product {n:04d}" for n in range(1000)]
+    # under the cap the count is exact; no filter always counts the whole catalogue
+    assert not loaded(qtbot, model, "product 09").capped and model.total == 100
+    assert not loaded(qtbot, model, "").capped and model.total == 1000
+
+
+def test_the_match_count_label_shows_the_cap(qtbot, many):
+    view = CatalogueView(many)
+    view.model.count_cap = 101
+    qtbot.addWidget(view)
+    with qtbot.waitExposed(view):
+        view.show()
+    qtbot.waitUntil(lambda: view.resultCountLabel.text() == "1,000 products")
+    qtbot.keyClicks(view.searchField, "product")
+    qtbot.waitUntil(lambda: view.resultCountLabel.text() == "100+ matches")
+    qtbot.keyClicks(view.searchField, " 09")
+    qtbot.waitUntil(lambda: view.resultCountLabel.text() == "100 matches")
+    qtbot.waitUntil(lambda: not view.model.background.busy())
