@@ -23,6 +23,8 @@ _BUMP_COUNTER = (
     .returning(Counter.value)
 )
 _COMPLETE = update(Order).where(Order.id == bindparam("order_id"))  # SET from the parameters
+_LINES = insert(OrderLine)
+_PAYMENTS = insert(PaymentRow)
 _COMPLETED_BY_KEY = select(Order).where(
     Order.client_key == bindparam("client_key"), Order.status != "open"
 )
@@ -82,11 +84,11 @@ class SalesRepository:
 
     def add_lines(self, order_id: int, cart: Cart) -> None:
         """The cart's lines in one multi-row INSERT (no objects: nothing reads them back)."""
-        self.session.connection().execute(insert(OrderLine), line_rows(order_id, cart))
+        self.session.connection().execute(_LINES, line_rows(order_id, cart))
 
     def add_payments(self, order_id: int, payments: Iterable[Payment]) -> None:
         self.session.connection().execute(
-            insert(PaymentRow),
+            _PAYMENTS,
             [
                 {
                     "order_id": order_id,

@@ -23,6 +23,7 @@ _TAKE = (
     .where(Product.id == bindparam("product_id"), Product.stock_on_hand >= bindparam("wanted"))
     .values(stock_on_hand=Product.stock_on_hand - bindparam("wanted"))
 )
+_MOVEMENTS = insert(StockMovement)
 
 
 class StockRepository:
@@ -118,7 +119,7 @@ class StockRepository:
             if quantity
         ]
         if rows:
-            self.session.connection().execute(insert(StockMovement), rows)
+            self.session.connection().execute(_MOVEMENTS, rows)
 
     def _shortage(self, product_id: int, wanted: int) -> Shortage:
         row = self.session.execute(
