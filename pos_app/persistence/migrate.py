@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from .engine import WRITER_OPTION
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 
 
 def stored_revision(engine: Engine) -> str | None:

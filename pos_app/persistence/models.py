@@ -294,6 +294,8 @@ class JournalEntry(Base):
             "(debit > 0 AND credit = 0) OR (credit > 0 AND debit = 0)", name="one_side"
         ),
         Index("ix_journal_entries_account_transaction", "account_id", "transaction_id"),
+        # the trial balance sums each account from this index alone (migration 0003)
+        Index("ix_journal_entries_account_totals", "account_id", "debit", "credit"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
