@@ -6,7 +6,7 @@ import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.errors import NotFound
@@ -160,6 +160,31 @@ class LedgerRepository:
         query = select(JournalTransaction).options(
             selectinload(JournalTransaction.entries).selectinload(JournalEntry.account)
         )
+        query = self._filtered(query, account_code=account_code, since=since, until=until)
+        query = query.order_by(JournalTransaction.id.desc()).limit(limit).offset(offset)
+        return list(self.session.scalars(query))
+
+    def count_transactions(
+        self,
+        *,
+        account_code: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> int:
+        """How many transactions ``transactions()`` would page through with these filters."""
+        query = select(func.count(JournalTransaction.id))
+        query = self._filtered(query, account_code=account_code, since=since, until=until)
+        return self.session.execute(query).scalar_one()
+
+    @staticmethod
+    def _filtered(
+        query: Select,
+        *,
+        account_code: str | None,
+        since: datetime | None,
+        until: datetime | None,
+    ) -> Select:
+        """The journal's filters: transactions touching an account, posted in [since, until)."""
         if account_code:
             query = query.where(
                 JournalTransaction.id.in_(
@@ -172,8 +197,7 @@ class LedgerRepository:
             query = query.where(JournalTransaction.posted_at >= since)
         if until:
             query = query.where(JournalTransaction.posted_at < until)
-        query = query.order_by(JournalTransaction.id.desc()).limit(limit).offset(offset)
-        return list(self.session.scalars(query))
+        return query
 
     def trial_balance(self) -> list[AccountBalance]:
         """Every account's debits and credits. The entries are summed per account first

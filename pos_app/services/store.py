@@ -204,25 +204,10 @@ class Store:
     ) -> int:
         """How many transactions ``journal()`` would page through with the same filters,
         so the ledger can say "showing 100 of 2,345" without loading them all."""
-        from sqlalchemy import func, select
-
-        from ..persistence.models import Account, JournalEntry, JournalTransaction
-
-        query = select(func.count(JournalTransaction.id))
-        if account_code:
-            query = query.where(
-                JournalTransaction.id.in_(
-                    select(JournalEntry.transaction_id)
-                    .join(Account)
-                    .where(Account.code == account_code)
-                )
-            )
-        if since:
-            query = query.where(JournalTransaction.posted_at >= since)
-        if until:
-            query = query.where(JournalTransaction.posted_at < until)
         with self.db.reader() as session:
-            return session.execute(query).scalar_one()
+            return LedgerRepository(session).count_transactions(
+                account_code=account_code, since=since, until=until
+            )
 
     # -- catalogue screens (appended for the catalogue view and its dialogs) ----------------
     @staticmethod
