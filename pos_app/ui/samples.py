@@ -1,0 +1,52 @@
+"""Sample carts and receipts from whatever the store holds, for demos and screenshots:
+nothing here is written to the database."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from ..domain.cart import Cart
+from ..domain.receipt import Receipt, ReceiptLine
+from ..domain.tender import Tender, settle
+from ..services.store import Store
+
+
+def sample_cart(store: Store, *, skip: int = 0, quantities: tuple[int, ...] = (2, 1, 3)) -> Cart:
+    """A cart of a few products in stock, for demos."""
+    cart = Cart()
+    rows = [r for r in store.products("", limit=40) if r.active and r.stock_on_hand >= 3]
+    for row, quantity in zip(rows[skip:], quantities, strict=False):
+        product = store.lookup(row.sku)
+        if product is not None:
+            cart.add(product, quantity)
+    return cart
+
+
+def sample_receipt(store: Store) -> Receipt:
+    """What a receipt looks like, built from sample lines (not stored)."""
+    cart = sample_cart(store, skip=5, quantities=(1, 2))
+    if cart.is_empty():  # a small store: take what there is
+        cart = sample_cart(store, quantities=(1, 2))
+    totals = cart.totals()
+    given = -(-totals.total // 5000) * 5000
+    return Receipt(
+        order_id=41,
+        receipt_no=17,
+        completed_at=datetime.now(timezone.utc),
+        lines=tuple(
+            ReceiptLine(
+                l.product.name,
+                l.product.sku,
+                l.quantity,
+                l.product.unit_price,
+                l.net,
+                l.tax,
+                l.product.tax_rate_ppm,
+            )
+            for l in cart.lines  # noqa: E741
+        ),
+        subtotal=totals.subtotal,
+        tax=totals.tax,
+        total=totals.total,
+        payments=tuple(settle(totals.total, [Tender.cash(given)])) if totals.total else (),
+    )
