@@ -7,19 +7,17 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
-from ..domain.errors import PosError
 from ..services.store import EntryRow, JournalRow, Store
 from .background import Background
+from .feedback import failure_text
 from .money import format_money
+from .table_models import Index, TableModel
 
 log = logging.getLogger(__name__)
 
-Index = QModelIndex | QPersistentModelIndex
-RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 TRANSACTION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 KIND_NAMES = {
@@ -60,7 +58,7 @@ class _Line:
     band: int
 
 
-class JournalModel(QAbstractTableModel):
+class JournalModel(TableModel):
     """Newest transaction first; each entry is a row, the transaction's number, time,
     description and kind only on its first row, so a transaction reads as one block.
 
@@ -70,6 +68,7 @@ class JournalModel(QAbstractTableModel):
 
     NUMBER, POSTED, DESCRIPTION, KIND, ACCOUNT_CODE, ACCOUNT, DEBIT, CREDIT = range(8)
     HEADERS = ("No.", "Date", "Description", "Kind", "Code", "Account", "Debit", "Credit")
+    NUMERIC = frozenset({NUMBER, DEBIT, CREDIT})
     PAGE_SIZE = 100
 
     loadingChanged = Signal(bool)
@@ -82,7 +81,7 @@ class JournalModel(QAbstractTableModel):
         self._store = store
         self.page_size = page_size
         self._filter = JournalFilter()
-        self._lines: list[_Line] = []
+        self._rows: list[_Line] = []
         self._transactions = 0
         self._exhausted = True  # nothing to fetch until the first reload()
         self._loading = False
@@ -154,16 +153,16 @@ class JournalModel(QAbstractTableModel):
         lines = self._lines_of(rows, start)
         if replace:
             self.beginResetModel()
-            self._lines = lines
+            self._rows = lines
             self._transactions = len(rows)
             self._exhausted = len(rows) < self.page_size
             self.endResetModel()
         else:
             self._exhausted = len(rows) < self.page_size
             if lines:
-                first = len(self._lines)
+                first = len(self._rows)
                 self.beginInsertRows(QModelIndex(), first, first + len(lines) - 1)
-                self._lines.extend(lines)
+                self._rows.extend(lines)
                 self._transactions += len(rows)
                 self.endInsertRows()
         self._set_loading(False)
@@ -181,11 +180,14 @@ class JournalModel(QAbstractTableModel):
     def _failed(self, error: Exception) -> None:
         self._counting = False
         self._set_loading(False)
-        if isinstance(error, PosError):
-            self.loadFailed.emit(str(error))
-        else:
-            log.error("reading the journal failed", exc_info=error)
-            self.loadFailed.emit("The journal could not be read. Try again in a moment.")
+        self.loadFailed.emit(
+            failure_text(
+                error,
+                "The journal could not be read. Try again in a moment.",
+                log,
+                "reading the journal failed",
+            )
+        )
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self._loading:
@@ -194,28 +196,12 @@ class JournalModel(QAbstractTableModel):
 
     # -- reading rows -------------------------------------------------------------------
     def transaction_at(self, row: int) -> JournalRow | None:
-        return self._lines[row].transaction if 0 <= row < len(self._lines) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self.HEADERS[section]
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return RIGHT if section in (self.NUMBER, self.DEBIT, self.CREDIT) else LEFT
-        return None
+        return self._rows[row].transaction if 0 <= row < len(self._rows) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._lines):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        line = self._lines[index.row()]
+        line = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(line, column)
@@ -226,7 +212,7 @@ class JournalModel(QAbstractTableModel):
                 return f"{line.entry.account_code} {line.entry.account_name}"
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if column in (self.NUMBER, self.DEBIT, self.CREDIT) else LEFT
+            return self.alignment(column)
         if role == Qt.ItemDataRole.BackgroundRole:
             return _band_brush(line.band)
         if role == Qt.ItemDataRole.FontRole and line.first and column == self.NUMBER:
@@ -260,21 +246,17 @@ class JournalModel(QAbstractTableModel):
         return ""
 
 
-class TrialBalanceModel(QAbstractTableModel):
+class TrialBalanceModel(TableModel):
     """Every account with its total debits, total credits and balance (Dr or Cr)."""
 
     CODE, NAME, TYPE, DEBIT, CREDIT, BALANCE = range(6)
     HEADERS = ("Code", "Account", "Type", "Debit", "Credit", "Balance")
+    NUMERIC = frozenset({DEBIT, CREDIT, BALANCE})
     CODE_ROLE = Qt.ItemDataRole.UserRole + 2
 
     def __init__(self, parent=None):  # noqa: ANN001
         super().__init__(parent)
         self._rows: list = []  # AccountBalance rows from Store.trial_balance()
-
-    def set_rows(self, rows: list) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
 
     def totals(self) -> tuple[int, int]:
         """Total debits and total credits over all accounts: equal when the books balance."""
@@ -282,22 +264,6 @@ class TrialBalanceModel(QAbstractTableModel):
 
     def code_at(self, row: int) -> str | None:
         return self._rows[row].code if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self.HEADERS[section]
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return RIGHT if section >= self.DEBIT else LEFT
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -319,7 +285,7 @@ class TrialBalanceModel(QAbstractTableModel):
                 return balance_text(row.debit - row.credit)
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if column >= self.DEBIT else LEFT
+            return self.alignment(column)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.BALANCE:
             return "Dr: debit balance, Cr: credit balance"
         if role == self.CODE_ROLE:

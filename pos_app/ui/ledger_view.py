@@ -5,14 +5,11 @@ whether debits equal credits. New manual entries are posted from here."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, timedelta
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QDateEdit,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -24,60 +21,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.errors import PosError
 from ..services.store import Store
 from .background import Background
-from .feedback import ERROR_STYLE, InlineMessage
+from .feedback import ERROR_STYLE, InlineMessage, failure_text
 from .journal_dialog import ManualJournalDialog
+from .ledger_filters import JournalFilterBar, utc_bounds
 from .ledger_models import JournalFilter, JournalModel, TrialBalanceModel
 from .money import format_money
 
+__all__ = ["LedgerView", "demo", "utc_bounds"]
+
 log = logging.getLogger(__name__)
-
-ANY_DATE = QDate(2000, 1, 1)  # the dates' minimum, shown as "Any date": no bound
-
-
-def utc_bounds(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
-    """Local calendar days -> [since, until) in UTC: from the first day's local midnight
-    to the local midnight after the last day, so the whole last day is included."""
-    since = (
-        datetime(first.year, first.month, first.day).astimezone().astimezone(UTC) if first else None
-    )
-    until = None
-    if last is not None:
-        after = last + timedelta(days=1)
-        until = datetime(after.year, after.month, after.day).astimezone().astimezone(UTC)
-    return since, until
-
-
-class _CalendarOpensOnToday(QObject):
-    """A date showing "Any date" sits on the year-2000 minimum; its popup should open on
-    the current month instead."""
-
-    def __init__(self, edit: QDateEdit):
-        super().__init__(edit)
-        self.edit = edit
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show and self.edit.date() == self.edit.minimumDate():
-            today = QDate.currentDate()
-            watched.setCurrentPage(today.year(), today.month())
-        return False
-
-
-def _date_edit(name: str, accessible: str) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(ANY_DATE)
-    edit.setMaximumDate(QDate(2999, 12, 31))
-    edit.setSpecialValueText("Any date")
-    edit.setDate(ANY_DATE)
-    calendar = edit.calendarWidget()
-    calendar.installEventFilter(_CalendarOpensOnToday(edit))
-    return edit
 
 
 class LedgerView(QWidget):
@@ -88,36 +42,18 @@ class LedgerView(QWidget):
         self._dialog: ManualJournalDialog | None = None
 
         # -- filters ------------------------------------------------------------------
-        self.fromDateEdit = _date_edit("fromDateEdit", "From date")
-        self.toDateEdit = _date_edit("toDateEdit", "To date")
-        self.accountFilterCombo = QComboBox()
-        self.accountFilterCombo.setObjectName("accountFilterCombo")
-        self.accountFilterCombo.setAccessibleName("Account filter")
-        self.accountFilterCombo.setMinimumContentsLength(24)
-        self.accountFilterCombo.addItem("All accounts", None)
-        self.clearFiltersButton = QPushButton("Show all")
-        self.clearFiltersButton.setObjectName("clearFiltersButton")
-        self.clearFiltersButton.setAccessibleName("Show all transactions")
-        self.clearFiltersButton.setToolTip("Clear the date and account filters")
+        self.filterBar = JournalFilterBar()
+        self.fromDateEdit = self.filterBar.fromDateEdit
+        self.toDateEdit = self.filterBar.toDateEdit
+        self.accountFilterCombo = self.filterBar.accountFilterCombo
+        self.clearFiltersButton = self.filterBar.clearFiltersButton
         self.newJournalEntryButton = QPushButton("New journal entry (Ctrl+J)")
         self.newJournalEntryButton.setObjectName("newJournalEntryButton")
         self.newJournalEntryButton.setAccessibleName("New journal entry")
         self.newJournalEntryButton.setShortcut(QKeySequence("Ctrl+J"))
 
         filters = QHBoxLayout()
-        for text, widget in (
-            ("&From", self.fromDateEdit),
-            ("&To", self.toDateEdit),
-            ("&Account", self.accountFilterCombo),
-        ):
-            label = QLabel(text)
-            # Room for the whole word: Qt measures "&To" a few pixels short of what it draws.
-            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(text.replace("&", "")) + 6)
-            label.setBuddy(widget)
-            filters.addWidget(label)
-            filters.addWidget(widget)
-            filters.addSpacing(6)
-        filters.addWidget(self.clearFiltersButton)
+        filters.addWidget(self.filterBar)
         filters.addStretch(1)
         filters.addWidget(self.newJournalEntryButton)
 
@@ -129,9 +65,6 @@ class LedgerView(QWidget):
         self.journalTable.setObjectName("journalTable")
         self.journalTable.setAccessibleName("Journal")
         self.journalTable.setModel(self.journal_model)
-        self._table_look(self.journalTable)
-        self.journalTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.journalTable.horizontalHeader()
         fit = self._fit  # widths from the font, so they hold at any DPI and font size
         money, code = fit("9,999,999.99"), fit("Code")
         widths = {
@@ -143,10 +76,7 @@ class LedgerView(QWidget):
             JournalModel.DEBIT: money,
             JournalModel.CREDIT: money,
         }
-        for column, width in widths.items():
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(JournalModel.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        self._table_look(self.journalTable, widths, JournalModel.DESCRIPTION)
         self.journalTitle = QLabel("Journal")
         self.journalTitle.setObjectName("journalTitle")
         self._title_look(self.journalTitle)
@@ -171,9 +101,6 @@ class LedgerView(QWidget):
         self.trialBalanceTable.setAccessibleName("Trial balance")
         self.trialBalanceTable.setModel(self.trial_balance_model)
         self.trialBalanceTable.setToolTip("Double-click an account to see its journal entries")
-        self._table_look(self.trialBalanceTable)
-        self.trialBalanceTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        tb_header = self.trialBalanceTable.horizontalHeader()
         balance_widths = {
             TrialBalanceModel.CODE: code,
             TrialBalanceModel.TYPE: fit("Liability"),
@@ -181,10 +108,7 @@ class LedgerView(QWidget):
             TrialBalanceModel.CREDIT: money,
             TrialBalanceModel.BALANCE: fit("9,999,999.99 Dr"),
         }
-        for column, width in balance_widths.items():
-            tb_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            tb_header.resizeSection(column, width)
-        tb_header.setSectionResizeMode(TrialBalanceModel.NAME, QHeaderView.ResizeMode.Stretch)
+        self._table_look(self.trialBalanceTable, balance_widths, TrialBalanceModel.NAME)
         self.trialBalanceTitle = QLabel("Trial balance")
         self.trialBalanceTitle.setObjectName("trialBalanceTitle")
         self._title_look(self.trialBalanceTitle)
@@ -220,9 +144,6 @@ class LedgerView(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.splitter, 1)
 
-        self.setTabOrder(self.fromDateEdit, self.toDateEdit)
-        self.setTabOrder(self.toDateEdit, self.accountFilterCombo)
-        self.setTabOrder(self.accountFilterCombo, self.clearFiltersButton)
         self.setTabOrder(self.clearFiltersButton, self.newJournalEntryButton)
         self.setTabOrder(self.newJournalEntryButton, self.journalTable)
         self.setTabOrder(self.journalTable, self.trialBalanceTable)
@@ -230,10 +151,8 @@ class LedgerView(QWidget):
         # Typing a date fires on every keystroke: wait for a pause before reading again.
         self._filter_timer = QTimer(self, singleShot=True, interval=250)
         self._filter_timer.timeout.connect(self.apply_filters)
-        self.fromDateEdit.dateChanged.connect(self._filters_changed)
-        self.toDateEdit.dateChanged.connect(self._filters_changed)
-        self.accountFilterCombo.currentIndexChanged.connect(self._filters_changed)
-        self.clearFiltersButton.clicked.connect(self.clear_filters)
+        self.filterBar.changed.connect(self._filters_changed)
+        self.filterBar.cleared.connect(self.apply_filters)
         self.newJournalEntryButton.clicked.connect(self.new_journal_entry)
         self.trialBalanceTable.doubleClicked.connect(self._show_account)
         self.journal_model.countChanged.connect(self._show_count)
@@ -243,14 +162,22 @@ class LedgerView(QWidget):
         self.refresh()
 
     @staticmethod
-    def _table_look(table: QTableView) -> None:
+    def _table_look(table: QTableView, widths: dict[int, int], stretch: int) -> None:
+        """Read-only rows, no grid; the columns in ``widths`` that wide (the reader may
+        drag them), ``stretch`` taking the rest."""
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setWordWrap(False)
         table.setShowGrid(False)
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-        table.horizontalHeader().setHighlightSections(False)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        for column, width in widths.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
     def _fit(self, sample: str) -> int:
         return self.fontMetrics().horizontalAdvance(sample) + 12
@@ -280,19 +207,7 @@ class LedgerView(QWidget):
         self.apply_filters()
 
     def _accounts_done(self, accounts: list) -> None:
-        combo = self.accountFilterCombo
-        current = combo.currentData()
-        combo.blockSignals(True)
-        try:
-            combo.clear()
-            combo.addItem("All accounts", None)
-            for account in accounts:
-                combo.addItem(f"{account.code} · {account.name}", account.code)
-            position = combo.findData(current) if current else 0
-            combo.setCurrentIndex(max(position, 0))
-        finally:
-            combo.blockSignals(False)
-        if current and combo.currentData() != current:
+        if not self.filterBar.set_accounts(accounts):
             self._filters_changed()  # the chosen account vanished: show all again
 
     def _load_trial_balance(self) -> None:
@@ -320,11 +235,14 @@ class LedgerView(QWidget):
         self.trialBalanceTotalsLabel.setFont(font)
 
     def _failed(self, error: Exception) -> None:
-        if isinstance(error, PosError):
-            self.message.show_error(str(error))
-        else:
-            log.error("reading the ledger failed", exc_info=error)
-            self.message.show_error("The ledger could not be read. Try again in a moment.")
+        self.message.show_error(
+            failure_text(
+                error,
+                "The ledger could not be read. Try again in a moment.",
+                log,
+                "reading the ledger failed",
+            )
+        )
 
     # -- filters ----------------------------------------------------------------------------
     def _filters_changed(self, *_args) -> None:
@@ -332,19 +250,12 @@ class LedgerView(QWidget):
 
     def current_filter(self) -> JournalFilter | None:
         """The filter the widgets describe, or None (with a message) when it makes no sense."""
-        first = self._date_of(self.fromDateEdit)
-        last = self._date_of(self.toDateEdit)
+        first, last = self.filterBar.dates()
         if first and last and first > last:
             self.message.show_error("The From date is after the To date.", beep=False)
             return None
         since, until = utc_bounds(first, last)
-        return JournalFilter(self.accountFilterCombo.currentData(), since, until)
-
-    @staticmethod
-    def _date_of(edit: QDateEdit) -> date | None:
-        if edit.date() == edit.minimumDate():
-            return None
-        return edit.date().toPython()
+        return JournalFilter(self.filterBar.account_code(), since, until)
 
     def apply_filters(self) -> None:
         self._filter_timer.stop()
@@ -356,16 +267,10 @@ class LedgerView(QWidget):
         self.journal_model.reload(journal_filter)
 
     def clear_filters(self) -> None:
-        for edit in (self.fromDateEdit, self.toDateEdit):
-            edit.setDate(ANY_DATE)
-        self.accountFilterCombo.setCurrentIndex(0)
-        self.apply_filters()
+        self.filterBar.clear()  # its ``cleared`` applies the filters
 
     def _show_account(self, index) -> None:  # noqa: ANN001
-        code = self.trial_balance_model.code_at(index.row())
-        position = self.accountFilterCombo.findData(code)
-        if position >= 0:
-            self.accountFilterCombo.setCurrentIndex(position)
+        if self.filterBar.choose_account(self.trial_balance_model.code_at(index.row())):
             self.apply_filters()
 
     def _show_count(self, *_args) -> None:
