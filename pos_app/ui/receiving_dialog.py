@@ -10,26 +10,16 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
     QDialog,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QRadioButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -37,69 +27,18 @@ from PySide6.QtWidgets import (
 
 from ..domain.errors import InvalidInput, PosError
 from ..domain.money import format_amount, parse_quantity
-from ..services.receiving import ReceivedLine, Receiving
+from ..services.receiving import Receiving
 from ..services.store import Store
-from .feedback import InlineMessage
+from .feedback import InlineMessage, failure_text, went_wrong
 from .money import format_money, parse_money
+from .receiving_lines import ReceivingLinesModel
+from .receiving_terms import ReceivingTerms, line_edit
+
+__all__ = ["ReceivingDialog", "ReceivingLinesModel", "demo"]
 
 log = logging.getLogger(__name__)
 
-Index = QModelIndex | QPersistentModelIndex
-
-
-class ReceivingLinesModel(QAbstractTableModel):
-    SKU, NAME, QUANTITY, UNIT_COST, LINE_COST = range(5)
-    HEADERS = ("SKU", "Product", "Qty", "Unit cost", "Line cost")
-    NUMERIC = frozenset({QUANTITY, UNIT_COST, LINE_COST})
-
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self._lines: list[ReceivedLine] = []
-
-    def set_lines(self, lines: list[ReceivedLine]) -> None:
-        self.beginResetModel()
-        self._lines = list(lines)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self.HEADERS[section]
-            if role == Qt.ItemDataRole.TextAlignmentRole and section in self.NUMERIC:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._lines):
-            return None
-        line, column = self._lines[index.row()], index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return {
-                self.SKU: line.sku,
-                self.NAME: line.name,
-                self.QUANTITY: f"{line.quantity:,}",
-                self.UNIT_COST: format_money(line.unit_cost),
-                self.LINE_COST: format_money(line.quantity * line.unit_cost),
-            }.get(column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = (
-                Qt.AlignmentFlag.AlignRight
-                if column in self.NUMERIC
-                else Qt.AlignmentFlag.AlignLeft
-            )
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
-        return None
+CLOSE_AND_RETRY = "Close this window and try again."
 
 
 class ReceivingDialog(QDialog):
@@ -124,31 +63,20 @@ class ReceivingDialog(QDialog):
         self.receivingNumberLabel.setFont(big)
 
         # -- supplier and payment ------------------------------------------------------
-        self.supplierField = self._field("supplierField", "Supplier", "e.g. Exotic Liquids")
-        self.referenceField = self._field(
-            "referenceField", "Reference", "delivery note or invoice no. (optional)"
-        )
-        self.supplierField.setMaxLength(80)
-        self.referenceField.setMaxLength(40)
-        self.supplierError = InlineMessage(self, object_name="supplierError")
-        self.onAccountRadio = QRadioButton("On &account (Cr Accounts payable)")
-        self.onAccountRadio.setObjectName("onAccountRadio")
-        self.onAccountRadio.setAccessibleName("On account")
-        self.onAccountRadio.setChecked(True)
-        self.paidInCashRadio = QRadioButton("&Paid in cash (Cr Cash in till)")
-        self.paidInCashRadio.setObjectName("paidInCashRadio")
-        self.paidInCashRadio.setAccessibleName("Paid in cash")
-        payment = QButtonGroup(self)
-        payment.addButton(self.onAccountRadio)
-        payment.addButton(self.paidInCashRadio)
+        self.terms = ReceivingTerms()
+        self.supplierField = self.terms.supplierField
+        self.referenceField = self.terms.referenceField
+        self.supplierError = self.terms.supplierError
+        self.onAccountRadio = self.terms.onAccountRadio
+        self.paidInCashRadio = self.terms.paidInCashRadio
 
         # -- line entry ------------------------------------------------------------------
-        self.codeField = self._field("codeField", "Product code", "scan or type barcode / SKU")
-        self.quantityField = self._field("quantityField", "Quantity", "")
+        self.codeField = line_edit("codeField", "Product code", "scan or type barcode / SKU")
+        self.quantityField = line_edit("quantityField", "Quantity", "")
         self.quantityField.setText("1")
         self.quantityField.setMaximumWidth(90)
         self.quantityField.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.unitCostField = self._field("unitCostField", "Unit cost", "current cost")
+        self.unitCostField = line_edit("unitCostField", "Unit cost", "current cost")
         self.unitCostField.setMaximumWidth(130)
         self.unitCostField.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.productNameLabel = QLabel("")
@@ -201,21 +129,6 @@ class ReceivingDialog(QDialog):
             QShortcut(QKeySequence(keys), self, activated=self.confirm)
 
         # -- layout ----------------------------------------------------------------------
-        terms = QGridLayout()
-        terms.addWidget(QLabel("&Supplier:", buddy=self.supplierField), 0, 0)
-        terms.addWidget(self.supplierField, 0, 1)
-        terms.addWidget(QLabel("Re&ference:", buddy=self.referenceField), 0, 2)
-        terms.addWidget(self.referenceField, 0, 3)
-        terms.addWidget(self.supplierError, 1, 1, 1, 3)
-        pay = QHBoxLayout()
-        pay.addWidget(self.onAccountRadio)
-        pay.addWidget(self.paidInCashRadio)
-        pay.addStretch(1)
-        terms.addWidget(QLabel("Payment:"), 2, 0)
-        terms.addLayout(pay, 2, 1, 1, 3)
-        terms.setColumnStretch(1, 3)
-        terms.setColumnStretch(3, 2)
-
         entry = QHBoxLayout()
         entry.addWidget(QLabel("Pro&duct:", buddy=self.codeField))
         entry.addWidget(self.codeField, 2)
@@ -237,7 +150,7 @@ class ReceivingDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.receivingNumberLabel)
-        layout.addLayout(terms)
+        layout.addWidget(self.terms)
         layout.addSpacing(6)
         layout.addLayout(entry)
         layout.addWidget(self.productNameLabel)
@@ -272,13 +185,6 @@ class ReceivingDialog(QDialog):
         self._show_total()
         self.supplierField.setFocus()
 
-    def _field(self, name: str, accessible: str, placeholder: str) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setObjectName(name)
-        edit.setAccessibleName(accessible)
-        edit.setPlaceholderText(placeholder)
-        return edit
-
     def _button(self, name: str, text: str, slot) -> QPushButton:  # noqa: ANN001
         button = QPushButton(text)
         button.setObjectName(name)
@@ -291,15 +197,17 @@ class ReceivingDialog(QDialog):
         """Flush the receiving so its number can go on the delivery note now."""
         try:
             number = self.receiving.begin()
-        except PosError as exc:
+        except Exception as exc:  # noqa: BLE001 - a bug is logged, the dialog says so
             self.receivingNumberLabel.setText("Receiving no. —")
-            self.message.show_error(f"{exc} Close this window and try again.")
-            self.confirmButton.setEnabled(False)
-            return
-        except Exception:
-            log.exception("starting a receiving failed")
-            self.receivingNumberLabel.setText("Receiving no. —")
-            self.message.show_error("Receiving could not start (an unexpected error).")
+            self.message.show_error(
+                failure_text(
+                    exc,
+                    went_wrong("receiving could not start", CLOSE_AND_RETRY),
+                    log,
+                    "starting a receiving failed",
+                    then=CLOSE_AND_RETRY,
+                )
+            )
             self.confirmButton.setEnabled(False)
             return
         self.receivingNumberLabel.setText(f"Receiving no. {number}")
@@ -367,11 +275,11 @@ class ReceivingDialog(QDialog):
             return self._line_problem(str(exc), self.unitCostField)
         try:
             self.receiving.add(code, quantity, unit_cost)
-        except PosError as exc:
-            return self._line_problem(str(exc), self.codeField)
-        except Exception:
-            log.exception("adding a receiving line failed")
-            return self._line_problem("The line could not be added (an unexpected error).", None)
+        except Exception as exc:  # noqa: BLE001 - a bug is logged, the dialog says so
+            text = failure_text(
+                exc, went_wrong("the line was not added"), log, "adding a receiving line failed"
+            )
+            return self._line_problem(text, self.codeField if isinstance(exc, PosError) else None)
         self._lines_changed()
         self.linesTable.selectRow(self.linesModel.rowCount() - 1)
         self.codeField.clear()
@@ -435,9 +343,7 @@ class ReceivingDialog(QDialog):
                 reference=self.referenceField.text(),
             )
         except InvalidInput as exc:
-            self.supplierError.show_error(str(exc))
-            field = self.referenceField if exc.field == "reference" else self.supplierField
-            field.setFocus()
+            self.terms.show_problem(exc)
             return
         if self.codeField.text().strip():
             self.lineMessage.show_error(
@@ -455,9 +361,9 @@ class ReceivingDialog(QDialog):
         except PosError as exc:
             self.message.show_error(f"Nothing was received: {exc}")
             return
-        except Exception:
+        except Exception:  # noqa: BLE001 - a bug: logged, the dialog stays open
             log.exception("confirming a receiving failed")
-            self.message.show_error("Nothing was received (an unexpected error).")
+            self.message.show_error(went_wrong("nothing was received"))
             return
         self.accept()
 
