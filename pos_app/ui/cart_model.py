@@ -7,26 +7,27 @@ tell the view to refresh its totals or show a message.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from ..domain.cart import Cart, CartLine, ProductSnapshot
 from ..domain.errors import InvalidInput, Shortage
 from ..domain.money import parse_quantity
 from .money import format_money
+from .table_models import Index, TableModel
 
 NAME, QUANTITY, UNIT_PRICE, LINE_TOTAL = range(4)
-HEADERS = {NAME: "Product", QUANTITY: "Qty", UNIT_PRICE: "Unit price", LINE_TOTAL: "Line total"}
-RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+HEADERS = ("Product", "Qty", "Unit price", "Line total")
 # Translucent red reads on light and dark themes; the text marker says it without colour.
 SHORT_BRUSH = QBrush(QColor(220, 50, 40, 70))
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class CartTableModel(QAbstractTableModel):
+class CartTableModel(TableModel):
     """Lines of one ``Cart``; quantities are edited in place and validated like typed input."""
+
+    HEADERS = HEADERS
+    NUMERIC = frozenset({QUANTITY, UNIT_PRICE, LINE_TOTAL})
+    NUMBERED_ROWS = True
 
     totalsChanged = Signal()
     invalidInput = Signal(str)  # a refused edit: the view shows the message, the old value stays
@@ -102,23 +103,9 @@ class CartTableModel(QAbstractTableModel):
         return self.cart.lines[row]
 
     # -- QAbstractTableModel --------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's idiom
-        return 0 if parent.isValid() else len(self.cart.lines)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[section]
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return int(LEFT if section == NAME else RIGHT)
-        elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
-            return str(section + 1)
-        return None
+    @property
+    def _rows(self) -> list[CartLine]:  # the table's rows are the cart's lines
+        return self.cart.lines
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -148,7 +135,7 @@ class CartTableModel(QAbstractTableModel):
         elif role == Qt.ItemDataRole.EditRole and column == QUANTITY:
             return str(line.quantity)  # text, so the editor is a line edit we validate ourselves
         elif role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(LEFT if column == NAME else RIGHT)
+            return self.alignment(column)
         elif role == Qt.ItemDataRole.ToolTipRole:
             p = line.product
             tip = f"{p.name}\nSKU {p.sku}" + (f", barcode {p.barcode}" if p.barcode else "")

@@ -9,42 +9,36 @@ scan. F12 takes payment in ``CheckoutDialog``; F9 saves the cart as a customer o
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QFormLayout,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from ..domain.cart import Cart, parse_scan
+from ..domain.cart import parse_scan
 from ..domain.errors import InvalidInput, PosError
-from ..domain.receipt import Receipt, ReceiptLine
-from ..domain.tender import Tender, settle
+from ..domain.receipt import Receipt
 from ..services.customer_orders import save_order
 from ..services.store import CustomerRow, Store
 from .background import Background
 from .cart_model import NAME, QUANTITY, CartTableModel
+from .cart_side_panel import CartSidePanel, till_button
 from .checkout_dialog import CheckoutDialog, scaled_font
-from .feedback import InlineMessage
+from .feedback import InlineMessage, failure_text, shortage_text, went_wrong
 from .money import format_money
-from .receipt_view import ReceiptText
+from .samples import sample_receipt
 
 log = logging.getLogger(__name__)
 
-GENERIC_ERROR = "Something went wrong; nothing was changed. Try again."
-RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+GENERIC_ERROR = went_wrong("nothing was changed")
 
 
 class CartView(QWidget):
@@ -107,9 +101,9 @@ class CartView(QWidget):
         self.cartTable.installEventFilter(self)
         self.cartTable.itemDelegate().closeEditor.connect(lambda *_: self._focus_later())
 
-        self.removeLineButton = self._button("Remove line  Del", "removeLineButton")
+        self.removeLineButton = till_button("Remove line  Del", "removeLineButton")
         self.removeLineButton.clicked.connect(self.remove_selected_line)
-        self.quantityButton = self._button("Quantity  F7", "quantityButton")
+        self.quantityButton = till_button("Quantity  F7", "quantityButton")
         self.quantityButton.clicked.connect(self.edit_quantity)
         keys_hint = QLabel("↑ ↓ choose a line")
         keys_hint.setObjectName("cartKeysHint")
@@ -126,91 +120,25 @@ class CartView(QWidget):
         left.addWidget(self.cartTable, 1)
         left.addLayout(line_row)
 
-        self.customerCombo = QComboBox()
-        self.customerCombo.setObjectName("customerCombo")
-        self.customerCombo.setAccessibleName("Customer")
-        self.customerCombo.addItem("No customer", None)
-        self.customerCombo.setMinimumContentsLength(18)
-        self.customerCombo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
+        self.side = CartSidePanel()
+        side = self.side
+        self.customerCombo = side.customerCombo
         self.customerCombo.activated.connect(lambda _i: self.focus_scan())
-        customer_caption = QLabel("C&ustomer")
-        customer_caption.setBuddy(self.customerCombo)
-
-        self.subtotalLabel = self._figure("subtotalLabel", "Subtotal", 1.2)
-        self.taxLabel = self._figure("taxLabel", "Tax", 1.2)
-        self.itemsLabel = self._figure("itemsLabel", "Items", 1.2)
-        self.totalLabel = self._figure("totalLabel", "Total", 3.4, bold=True)
-        total_caption = QLabel("TOTAL")
-        total_caption.setFont(scaled_font(self, 1.4, bold=True))
-        figures = QFormLayout()
-        figures.addRow(customer_caption, self.customerCombo)
-        figures.addRow("Items", self.itemsLabel)
-        figures.addRow("Subtotal", self.subtotalLabel)
-        figures.addRow("Tax", self.taxLabel)
-        figures.addRow(total_caption, self.totalLabel)
-
-        self.payButton = self._button("Pay  F12", "payButton")
-        self.payButton.setFont(scaled_font(self, 1.8, bold=True))
-        self.payButton.setMinimumHeight(72)
+        self.itemsLabel, self.subtotalLabel = side.itemsLabel, side.subtotalLabel
+        self.taxLabel, self.totalLabel = side.taxLabel, side.totalLabel
+        self.payButton, self.saveOrderButton = side.payButton, side.saveOrderButton
         self.payButton.clicked.connect(self.pay)
-        self.saveOrderButton = self._button("Save as order  F9", "saveOrderButton")
         self.saveOrderButton.clicked.connect(self.save_as_order)
-
-        self.lastReceiptPanel = QFrame()
-        self.lastReceiptPanel.setObjectName("lastReceiptPanel")
-        self.lastReceiptPanel.setFrameShape(QFrame.Shape.StyledPanel)
-        self.lastReceiptLabel = QLabel("No sale yet")
-        self.lastReceiptLabel.setObjectName("lastReceiptLabel")
-        self.lastReceiptLabel.setFont(scaled_font(self, 1.1, bold=True))
-        self.lastChangeLabel = QLabel("")
-        self.lastChangeLabel.setObjectName("lastChangeLabel")
-        self.lastChangeLabel.setAccessibleName("Change to give")
-        self.lastChangeLabel.setFont(scaled_font(self, 2.0, bold=True))
-        self.lastChangeLabel.setAlignment(RIGHT)
-        self.receiptText = ReceiptText(object_name="receiptText")
-        panel = QVBoxLayout(self.lastReceiptPanel)
-        panel.setContentsMargins(8, 6, 8, 8)
-        head = QHBoxLayout()
-        head.addWidget(self.lastReceiptLabel, 1)
-        head.addWidget(self.lastChangeLabel)
-        panel.addLayout(head)
-        panel.addWidget(self.receiptText, 1)
-
-        right = QVBoxLayout()
-        right.addLayout(figures)
-        right.addWidget(self.payButton)
-        right.addWidget(self.saveOrderButton)
-        right.addWidget(self.lastReceiptPanel, 1)
-        right_box = QWidget()
-        right_box.setObjectName("cartSidePanel")
-        right_box.setLayout(right)
-        right_box.setFixedWidth(max(400, right_box.fontMetrics().horizontalAdvance("M") * 34))
+        self.lastReceiptPanel, self.lastReceiptLabel = side.lastReceiptPanel, side.lastReceiptLabel
+        self.lastChangeLabel, self.receiptText = side.lastChangeLabel, side.receiptText
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(left, 1)
-        layout.addWidget(right_box)
+        layout.addWidget(side)
         self.setTabOrder(self.scanField, self.cartTable)
         self.setTabOrder(self.cartTable, self.customerCombo)
         self.setFocusProxy(self.scanField)
-
-    def _button(self, text: str, name: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAccessibleName(text.split("  ")[0])
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click leaves the focus in the scan field
-        button.setMinimumHeight(36)
-        return button
-
-    def _figure(self, name: str, accessible: str, factor: float, *, bold: bool = False) -> QLabel:
-        label = QLabel()
-        label.setObjectName(name)
-        label.setAccessibleName(accessible)
-        label.setFont(scaled_font(self, factor, bold=bold))
-        label.setAlignment(RIGHT)
-        return label
 
     def _shortcuts(self) -> None:
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -300,14 +228,11 @@ class CartView(QWidget):
                     "code",
                 )
             row = self.model.add(product, quantity)
-        except PosError as exc:
-            self.message.show_error(str(exc))
+        except Exception as exc:  # noqa: BLE001 - a bug is logged, the till keeps working
+            self.message.show_error(
+                failure_text(exc, GENERIC_ERROR, log, f"scan of {text!r} failed")
+            )
             self.scanField.selectAll()  # the next scan replaces the bad one
-            return
-        except Exception:  # noqa: BLE001 - a bug: logged, the till keeps working
-            log.exception("scan of %r failed", text)
-            self.message.show_error(GENERIC_ERROR)
-            self.scanField.selectAll()
             return
         self.message.clear_message()
         self.scanField.clear()
@@ -359,11 +284,7 @@ class CartView(QWidget):
         self.message.show_error(f"{text} The quantity was not changed.")
 
     def _update_totals(self) -> None:
-        totals = self.model.cart.totals()
-        self.subtotalLabel.setText(format_money(totals.subtotal))
-        self.taxLabel.setText(format_money(totals.tax))
-        self.totalLabel.setText(format_money(totals.total))
-        self.itemsLabel.setText(str(totals.items))
+        self.side.show_totals(self.model.cart.totals())
 
     # -- customers ------------------------------------------------------------------------
     def refresh_customers(self) -> None:
@@ -372,26 +293,14 @@ class CartView(QWidget):
         )
 
     def set_customers(self, customers: list[CustomerRow]) -> None:
-        current = self.customerCombo.currentData()
-        self.customerCombo.blockSignals(True)
-        self.customerCombo.clear()
-        self.customerCombo.addItem("No customer", None)
-        for c in customers:
-            self.customerCombo.addItem(f"{c.code} — {c.company}", c.code)
-        index = self.customerCombo.findData(current) if current else 0
-        self.customerCombo.setCurrentIndex(max(0, index))
-        self.customerCombo.blockSignals(False)
+        self.side.set_customers(customers)
 
     def _customers_failed(self, exc: Exception) -> None:
         text = str(exc) if isinstance(exc, PosError) else "The customer list could not be read."
         self.message.show_error(text, beep=False)
 
     def select_customer(self, code: str | None) -> bool:
-        index = self.customerCombo.findData(code) if code else 0
-        if index < 0:
-            return False
-        self.customerCombo.setCurrentIndex(index)
-        return True
+        return self.side.select_customer(code)
 
     # -- paying -----------------------------------------------------------------------------
     def pay(self) -> None:
@@ -402,7 +311,7 @@ class CartView(QWidget):
             self.message.show_info("The cart is empty: scan a product first.", seconds=4)
             self.focus_scan()
             return
-        self.model.cart.customer_code = self.customerCombo.currentData()
+        self.model.cart.customer_code = self.side.customer_code()
         dialog = CheckoutDialog(self.store, self.model.cart, self)
         self.checkout_dialog = dialog
         dialog.finished.connect(lambda _result, d=dialog: self._checkout_finished(d))
@@ -423,12 +332,8 @@ class CartView(QWidget):
             )
         elif shortage is not None:
             rows = self.model.mark_short(shortage.shortages)
-            short = "; ".join(
-                f"{s.name}: {s.requested} wanted, only {s.available} in stock"
-                for s in shortage.shortages
-            )
             self.message.show_error(
-                f"Not enough stock, nothing was sold. {short}. "
+                f"Not enough stock, nothing was sold. {shortage_text(shortage.shortages)}. "
                 "Fix the marked lines (F7 changes the quantity) and press F12 again."
             )
             if rows:
@@ -441,11 +346,7 @@ class CartView(QWidget):
 
     def show_receipt(self, receipt: Receipt) -> None:
         self.last_receipt = receipt
-        self.lastReceiptLabel.setText(
-            f"Receipt {receipt.receipt_no} · Total {format_money(receipt.total)}"
-        )
-        self.lastChangeLabel.setText(f"Change {format_money(receipt.change)}")
-        self.receiptText.show_receipt(receipt)
+        self.side.show_receipt(receipt)
 
     # -- customer orders --------------------------------------------------------------------
     def save_as_order(self) -> None:
@@ -454,7 +355,7 @@ class CartView(QWidget):
             self.message.show_info("The cart is empty: scan the order's products first.", seconds=4)
             self.focus_scan()
             return
-        code = self.customerCombo.currentData()
+        code = self.side.customer_code()
         if not code:
             self.message.show_error("Choose the customer first (Alt+U), then press F9 again.")
             self.customerCombo.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -463,61 +364,18 @@ class CartView(QWidget):
         try:
             with self.store.unit_of_work() as uow:
                 order_id = save_order(uow, self.model.cart, code)
-        except PosError as exc:
-            self.message.show_error(str(exc))
-            self.focus_scan()
-            return
-        except Exception:  # noqa: BLE001 - a bug: logged, the cart is kept
-            log.exception("saving the order failed")
-            self.message.show_error("Something went wrong; the order was not saved. Try again.")
+        except Exception as exc:  # noqa: BLE001 - a bug is logged, the cart is kept
+            self.message.show_error(
+                failure_text(
+                    exc, went_wrong("the order was not saved"), log, "saving the order failed"
+                )
+            )
             self.focus_scan()
             return
         self.model.clear()
         self.customerCombo.setCurrentIndex(0)
         self.message.show_info(f"Order {order_id} saved for {code}.", seconds=8)
         self.focus_scan()
-
-
-# -- samples for screenshots and demos (nothing is written) -------------------------------
-def sample_cart(store: Store, *, skip: int = 0, quantities: tuple[int, ...] = (2, 1, 3)) -> Cart:
-    """A cart of a few products in stock, for demos."""
-    cart = Cart()
-    rows = [r for r in store.products("", limit=40) if r.active and r.stock_on_hand >= 3]
-    for row, quantity in zip(rows[skip:], quantities, strict=False):
-        product = store.lookup(row.sku)
-        if product is not None:
-            cart.add(product, quantity)
-    return cart
-
-
-def sample_receipt(store: Store) -> Receipt:
-    """What a receipt looks like, built from sample lines (not stored)."""
-    cart = sample_cart(store, skip=5, quantities=(1, 2))
-    if cart.is_empty():  # a small store: take what there is
-        cart = sample_cart(store, quantities=(1, 2))
-    totals = cart.totals()
-    given = -(-totals.total // 5000) * 5000
-    return Receipt(
-        order_id=41,
-        receipt_no=17,
-        completed_at=datetime.now(timezone.utc),
-        lines=tuple(
-            ReceiptLine(
-                l.product.name,
-                l.product.sku,
-                l.quantity,
-                l.product.unit_price,
-                l.net,
-                l.tax,
-                l.product.tax_rate_ppm,
-            )
-            for l in cart.lines  # noqa: E741
-        ),
-        subtotal=totals.subtotal,
-        tax=totals.tax,
-        total=totals.total,
-        payments=tuple(settle(totals.total, [Tender.cash(given)])) if totals.total else (),
-    )
 
 
 def demo(store: Store) -> QWidget:

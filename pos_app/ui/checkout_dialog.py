@@ -32,7 +32,6 @@ from ..domain.errors import (
     DatabaseBusy,
     InvalidInput,
     OutOfStock,
-    PosError,
     TenderShort,
 )
 from ..domain.money import format_amount
@@ -41,13 +40,14 @@ from ..domain.tender import Tender
 from ..repositories.unit_of_work import UnitOfWork
 from ..services.sale import Checkout
 from ..services.store import Store
-from .feedback import InlineMessage
+from .feedback import InlineMessage, failure_text, went_wrong
 from .money import format_money, parse_money
+from .samples import sample_cart
 
 log = logging.getLogger(__name__)
 
 RETRY_HINT = "Press Enter to try again, or Esc to cancel the payment."
-GENERIC_ERROR = "Something went wrong and the sale was not saved. " + RETRY_HINT
+GENERIC_ERROR = went_wrong("the sale was not saved", RETRY_HINT)
 
 
 def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> QFont:
@@ -216,14 +216,13 @@ class CheckoutDialog(QDialog):
                 self._uow = self.store.unit_of_work()
                 self.checkout = Checkout(self._uow, self.cart)
             order_id = self.checkout.begin()
-        except PosError as exc:
+        except Exception as exc:  # noqa: BLE001 - a bug is logged, the dialog stays usable
             self.orderNumberLabel.setText("Order —")
-            self.message.show_error(f"{exc} {RETRY_HINT}")
-            return
-        except Exception:  # noqa: BLE001 - a bug: logged, the dialog stays usable
-            log.exception("could not start the checkout")
-            self.orderNumberLabel.setText("Order —")
-            self.message.show_error(GENERIC_ERROR)
+            self.message.show_error(
+                failure_text(
+                    exc, GENERIC_ERROR, log, "could not start the checkout", then=RETRY_HINT
+                )
+            )
             return
         self._begun = True
         self.orderNumberLabel.setText(f"Order {order_id}")
@@ -262,12 +261,10 @@ class CheckoutDialog(QDialog):
             self.orderNumberLabel.setText("Order — (a new number is taken on retry)")
             self.message.show_error(f"{exc} {RETRY_HINT}")
             return
-        except PosError as exc:
-            self.message.show_error(str(exc))
-            return
-        except Exception:  # noqa: BLE001 - a bug: logged, the dialog stays usable
-            log.exception("checkout confirm failed")
-            self.message.show_error(GENERIC_ERROR)
+        except Exception as exc:  # noqa: BLE001 - a bug is logged, the dialog stays usable
+            self.message.show_error(
+                failure_text(exc, GENERIC_ERROR, log, "checkout confirm failed")
+            )
             return
         self.receipt = receipt
         self.orderNumberLabel.setText(f"Order {receipt.order_id}")
@@ -350,8 +347,6 @@ class CheckoutDialog(QDialog):
 
 def demo(store: Store) -> QWidget:
     """The dialog on a cart of three products with cash given (not exec'd, nothing held)."""
-    from .cart_view import sample_cart
-
     cart = sample_cart(store)
     dialog = CheckoutDialog(store, cart)
     total = cart.totals().total

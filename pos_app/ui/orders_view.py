@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,41 +26,29 @@ from ..domain.errors import OutOfStock, PosError
 from ..services.customer_orders import ship_order
 from ..services.store import OrderRow, Store
 from .background import Background
-from .feedback import InlineMessage
+from .feedback import InlineMessage, failure_text, shortage_text, went_wrong
 from .money import format_money
 from .receipt_view import local_time
+from .samples import sample_cart
+from .table_models import Index, TableModel
 
 log = logging.getLogger(__name__)
 
 ORDER_NO, CUSTOMER, COMPANY, CREATED, LINES, TOTAL, STATUS = range(7)
-HEADERS = {
-    ORDER_NO: "Order no",
-    CUSTOMER: "Customer",
-    COMPANY: "Company",
-    CREATED: "Created",
-    LINES: "Lines",
-    TOTAL: "Total",
-    STATUS: "Status",
-}
-NUMERIC = {ORDER_NO, LINES, TOTAL}
-RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+HEADERS = ("Order no", "Customer", "Company", "Created", "Lines", "Total", "Status")
+NUMERIC = frozenset({ORDER_NO, LINES, TOTAL})
 FILTERS = (("Open", "open"), ("Shipped", "shipped"), ("All", None))
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class OrdersTableModel(QAbstractTableModel):
+class OrdersTableModel(TableModel):
     """Read-only rows of ``Store.customer_orders``."""
+
+    HEADERS = HEADERS
+    NUMERIC = NUMERIC
 
     def __init__(self, parent=None):  # noqa: ANN001 - QObject parent
         super().__init__(parent)
         self._rows: list[OrderRow] = []
-
-    def set_rows(self, rows: list[OrderRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
 
     def order_at(self, row: int) -> OrderRow:
         return self._rows[row]
@@ -70,28 +58,6 @@ class OrdersTableModel(QAbstractTableModel):
             if order.order_id == order_id:
                 return row
         return None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's idiom
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ):
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(RIGHT if section in NUMERIC else LEFT)
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -109,7 +75,7 @@ class OrdersTableModel(QAbstractTableModel):
                 STATUS: order.status.capitalize(),
             }.get(column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(RIGHT if column in NUMERIC else LEFT)
+            return self.alignment(column)
         return None
 
 
@@ -254,21 +220,22 @@ class OrdersView(QWidget):
             with self.store.unit_of_work() as uow:
                 ship_order(uow, order.order_id)
         except OutOfStock as exc:
-            short = "; ".join(
-                f"{s.name}: {s.requested} wanted, only {s.available} in stock"
-                for s in exc.shortages
-            )
             self.message.show_error(
-                f"Order {order.order_id} cannot ship, nothing was changed. {short}."
+                f"Order {order.order_id} cannot ship, nothing was changed. "
+                f"{shortage_text(exc.shortages)}."
             )
             return
-        except PosError as exc:
-            self.message.show_error(str(exc))
-            self.refresh()
-            return
-        except Exception:  # noqa: BLE001 - a bug: logged, the screen keeps working
-            log.exception("shipping order %s failed", order.order_id)
-            self.message.show_error("Something went wrong; the order was not shipped. Try again.")
+        except Exception as exc:  # noqa: BLE001 - a bug is logged, the screen keeps working
+            self.message.show_error(
+                failure_text(
+                    exc,
+                    went_wrong("the order was not shipped"),
+                    log,
+                    f"shipping order {order.order_id} failed",
+                )
+            )
+            if isinstance(exc, PosError):
+                self.refresh()
             return
         self.message.show_info(
             f"Order {order.order_id} shipped to {order.customer_code}.", seconds=8
@@ -280,7 +247,6 @@ def demo(store: Store) -> QWidget:
     """The open orders, with one saved first if the store has none."""
     if not store.customer_orders("open"):
         from ..services.customer_orders import save_order
-        from .cart_view import sample_cart
 
         customers = store.customers()
         cart = sample_cart(store, skip=2)

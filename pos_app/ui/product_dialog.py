@@ -28,7 +28,7 @@ from ..domain.errors import InvalidInput, PosError
 from ..domain.money import PPM, format_amount
 from ..services.catalogue import add_product, update_product
 from ..services.store import Store
-from .feedback import InlineMessage
+from .feedback import InlineMessage, failure_text, went_wrong
 
 log = logging.getLogger(__name__)
 
@@ -212,12 +212,12 @@ class ProductDialog(QDialog):
             self.show_problem(ERROR_FIELDS.get(exc.field or ""), str(exc))
             self._beep()
             return
-        except PosError as exc:
-            self.message.show_error(str(exc))
-            return
-        except Exception:  # a bug: keep the dialog, say so briefly, log the details
-            log.exception("saving a product failed")
-            self.message.show_error("The product could not be saved (an unexpected error).")
+        except Exception as exc:  # noqa: BLE001 - a bug: kept open, said briefly, logged
+            self.message.show_error(
+                failure_text(
+                    exc, went_wrong("the product was not saved"), log, "saving a product failed"
+                )
+            )
             return
         self.accept()
 

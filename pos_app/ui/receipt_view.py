@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 from ..domain.receipt import Receipt
 from ..domain.tender import TenderKind
 from .money import format_money, format_rate
+from .samples import sample_receipt
 
 WIDTH = 40
 
@@ -78,8 +79,6 @@ class ReceiptText(QPlainTextEdit):
 
 def demo(store) -> QWidget:  # noqa: ANN001 - a Store
     """A sample receipt (not stored) rendered from the first products of the store."""
-    from .cart_view import sample_receipt
-
     widget = ReceiptText()
     widget.show_receipt(sample_receipt(store))
     widget.resize(420, 480)
