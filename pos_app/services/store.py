@@ -102,17 +102,7 @@ class Store:
     def products(self, text: str = "", *, offset: int = 0, limit: int = 200) -> list[ProductRow]:
         with self.db.reader() as session:
             return [
-                ProductRow(
-                    p.id,
-                    p.sku,
-                    p.barcode,
-                    p.name,
-                    p.unit_price,
-                    p.unit_cost,
-                    p.tax_rate_ppm,
-                    p.stock_on_hand,
-                    p.active,
-                )
+                self._product_row(p)
                 for p in CatalogueRepository(session).search(text, limit=limit, offset=offset)
             ]
 
