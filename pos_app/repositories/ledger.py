@@ -28,6 +28,10 @@ class AccountBalance:
         return self.debit - self.credit
 
 
+# Built once: the till records a journal transaction with every sale.
+_RECORD_TRANSACTION = insert(JournalTransaction).returning(JournalTransaction.id)
+_RECORD_ENTRIES = insert(JournalEntry)
+
 # Account ids by code, per connection pool (one per database): the chart of accounts rarely
 # changes and ids never do, so a sale need not read it again. A code not found here is
 # looked up afresh before it is called unknown.
@@ -125,7 +129,7 @@ class LedgerRepository:
         ids = self.check_accounts(postings)
         connection = self.session.connection()
         transaction_id = connection.execute(
-            insert(JournalTransaction).returning(JournalTransaction.id),
+            _RECORD_TRANSACTION,
             {
                 "description": description,
                 "kind": kind,
@@ -134,7 +138,7 @@ class LedgerRepository:
             },
         ).scalar_one()
         connection.execute(
-            insert(JournalEntry),
+            _RECORD_ENTRIES,
             [
                 {
                     "transaction_id": transaction_id,

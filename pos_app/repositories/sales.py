@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain.cart import Cart
 from ..domain.receipt import Receipt, ReceiptLine
@@ -22,6 +22,7 @@ _BUMP_COUNTER = (
     .values(value=Counter.value + 1)
     .returning(Counter.value)
 )
+_OPEN_SALE = insert(Order).returning(Order.id)
 _COMPLETE = update(Order).where(Order.id == bindparam("order_id"))  # SET from the parameters
 _LINES = insert(OrderLine)
 _PAYMENTS = insert(PaymentRow)
@@ -37,6 +38,23 @@ class SalesRepository:
     def add(self, order: Order) -> Order:
         self.session.add(order)
         return order
+
+    def open_sale(self, client_key: str, customer_id: int | None = None) -> int:
+        """Write a till sale's open header and return its number: one Core INSERT … RETURNING,
+        no object for the session to flush and track (the sale never reads it back)."""
+        return (
+            self.session.connection()
+            .execute(
+                _OPEN_SALE,
+                {
+                    "kind": "sale",
+                    "status": "open",
+                    "client_key": client_key,
+                    "customer_id": customer_id,
+                },
+            )
+            .scalar_one()
+        )
 
     def get(self, order_id: int) -> Order | None:
         return self.session.get(Order, order_id)
@@ -101,21 +119,22 @@ class SalesRepository:
             ],
         )
 
-    def complete_sale(self, order: Order, *, receipt_no: int, subtotal: int, tax: int) -> None:
-        """Mark a flushed sale completed with one UPDATE, and let the object say so too
-        without a second UPDATE at flush time."""
+    def complete_sale(self, order_id: int, *, receipt_no: int, subtotal: int, tax: int) -> datetime:
+        """Mark an open sale completed with one UPDATE; returns its completion time."""
         completed_at = utcnow()
-        values = {
-            "status": "completed",
-            "receipt_no": receipt_no,
-            "subtotal": subtotal,
-            "tax": tax,
-            "total": subtotal + tax,
-            "completed_at": completed_at,
-        }
-        self.session.connection().execute(_COMPLETE, {"order_id": order.id, **values})
-        for key, value in values.items():
-            set_committed_value(order, key, value)
+        self.session.connection().execute(
+            _COMPLETE,
+            {
+                "order_id": order_id,
+                "status": "completed",
+                "receipt_no": receipt_no,
+                "subtotal": subtotal,
+                "tax": tax,
+                "total": subtotal + tax,
+                "completed_at": completed_at,
+            },
+        )
+        return completed_at
 
     def customer_orders(self, status: str | None = "open") -> list[Order]:
         query = (

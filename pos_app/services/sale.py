@@ -1,9 +1,9 @@
 """A till sale, as one checkout dialog sees it.
 
-``begin()`` writes the order header and flushes, so the dialog can show the order number
-before the cashier confirms. ``confirm()`` does everything else in the same transaction
-(lines, stock, payments, receipt number, journal) and commits once; ``cancel()`` rolls back
-and leaves no trace. The sale's client key makes a confirm retried after an unknown
+``begin()`` writes the order header (not yet committed), so the dialog can show the order
+number before the cashier confirms. ``confirm()`` does everything else in the same
+transaction (lines, stock, payments, receipt number, journal) and commits once; ``cancel()``
+rolls back and leaves no trace. The sale's client key makes a confirm retried after an unknown
 outcome (a connection lost during commit) return the sale already recorded, never a second.
 """
 
@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import datetime
+
+from sqlalchemy.orm import SessionTransaction
 
 from ..domain.cart import Cart, ProductSnapshot, Totals
 from ..domain.errors import DuplicateValue, InvalidInput, InvalidState, NotFound, OutOfStock
 from ..domain.postings import sale_postings
 from ..domain.receipt import Receipt, ReceiptLine
 from ..domain.tender import Payment, Tender, settle
-from ..persistence.models import Order
 from ..repositories.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -28,7 +30,10 @@ class Checkout:
         self.uow = uow.open()
         self.cart = cart if cart is not None else Cart()
         self.client_key = client_key or str(uuid.uuid4())
-        self._order: Order | None = None
+        self._order_id: int | None = None
+        # The transaction that wrote our header: once it is over (a rollback, a cancel, an
+        # error) the header is gone with it and the number no longer ours.
+        self._header_txn: SessionTransaction | None = None
         self.receipt: Receipt | None = None
 
     # -- before confirming --------------------------------------------------------------
@@ -36,7 +41,8 @@ class Checkout:
         """Write the header and return the database's order number (not yet committed)."""
         if self.receipt is not None:
             raise InvalidState("This sale is already confirmed.")
-        if self._order is None:
+        if not self._header_written():
+            self._order_id = None
             customer_id = None
             if self.cart.customer_code:
                 with self.uow.guard():  # the first statement may wait for the write lock
@@ -44,23 +50,24 @@ class Checkout:
                 if customer is None:
                     raise NotFound(f"No customer with code {self.cart.customer_code}.")
                 customer_id = customer.id
-            self._order = self.uow.sales.add(
-                Order(
-                    kind="sale",
-                    status="open",
-                    client_key=self.client_key,
-                    customer_id=customer_id,
-                    # empty, not unloaded: confirm() then never lazy-loads them back
-                    lines=[],
-                    payments=[],
-                )
-            )
-            self.uow.flush()
-        return self._order.id
+            with self.uow.guard():
+                self._order_id = self.uow.sales.open_sale(self.client_key, customer_id)
+                self._header_txn = self.uow.session.get_transaction()
+        return self._order_id
 
     @property
     def order_id(self) -> int | None:
-        return self._order.id if self._order is not None else None
+        return self._order_id
+
+    def _header_written(self) -> bool:
+        """Our header is in the database's open transaction, the one that wrote it."""
+        return (
+            self._order_id is not None
+            and self.uow.is_open
+            and self._header_txn is not None
+            and self._header_txn.is_active
+            and self.uow.session.get_transaction() is self._header_txn
+        )
 
     def add(self, code: str, quantity: int = 1) -> ProductSnapshot:
         """Add by barcode or SKU, as the scanner sends it."""
@@ -103,57 +110,63 @@ class Checkout:
         return self.receipt
 
     def cancel(self) -> None:
-        self._order = None
+        self._order_id = None
+        self._header_txn = None
         self.uow.rollback()
 
     def _write(self, totals: Totals, payments: list[Payment]) -> Receipt:
         uow = self.uow
         # Our own header, flushed in this very transaction, holds the UNIQUE client key: no
         # other sale under that key can have committed. Only otherwise is there anything to look up.
-        ours = self._order is not None and self._order in uow.session and self._order.id
+        ours = self._header_written()
         already = None if ours else uow.sales.completed_by_key(self.client_key)
         if already is not None:
             log.info(
                 "sale %s was already recorded as receipt %s", self.client_key, already.receipt_no
             )
             return uow.sales.receipt(already.id)
-        if self._order is None or self._order not in uow.session:
-            self._order = None  # rolled back: take a new header
-        self.begin()
-        order = self._order
+        order_id = self.begin()  # a new header if the last one was rolled back
         try:
-            uow.sales.add_lines(order.id, self.cart)
+            uow.sales.add_lines(order_id, self.cart)
             quantities = self.cart.quantities()
-            shortages = uow.stock.take(quantities, kind="sale", order_id=order.id)
+            shortages = uow.stock.take(quantities, kind="sale", order_id=order_id)
             if shortages:
                 raise OutOfStock(shortages)
-            uow.sales.add_payments(order.id, payments)
+            uow.sales.add_payments(order_id, payments)
             receipt_no = uow.sales.next_number()  # last lock taken: products first, then this
-            uow.sales.complete_sale(
-                order, receipt_no=receipt_no, subtotal=totals.subtotal, tax=totals.tax
+            completed_at = uow.sales.complete_sale(
+                order_id, receipt_no=receipt_no, subtotal=totals.subtotal, tax=totals.tax
             )
             uow.ledger.record(
-                f"Sale, receipt {order.receipt_no}",
+                f"Sale, receipt {receipt_no}",
                 "sale",
                 sale_postings(
                     net=totals.subtotal, tax=totals.tax, cost=totals.cost, payments=payments
                 ),
-                order_id=order.id,
+                order_id=order_id,
             )
-            receipt = self._receipt_for(order, totals, payments)
+            receipt = self._receipt_for(order_id, receipt_no, completed_at, totals, payments)
             uow.commit()
         except BaseException:
-            self._order = None
+            self._order_id = None
+            self._header_txn = None
             raise
-        log.info("sale %s committed as receipt %s", order.id, receipt.receipt_no)
+        log.info("sale %s committed as receipt %s", order_id, receipt_no)
         return receipt
 
-    def _receipt_for(self, order: Order, totals: Totals, payments: list[Payment]) -> Receipt:
+    def _receipt_for(
+        self,
+        order_id: int,
+        receipt_no: int,
+        completed_at: datetime,
+        totals: Totals,
+        payments: list[Payment],
+    ) -> Receipt:
         """The same figures just written, without reading them back."""
         return Receipt(
-            order_id=order.id,
-            receipt_no=order.receipt_no,
-            completed_at=order.completed_at,
+            order_id=order_id,
+            receipt_no=receipt_no,
+            completed_at=completed_at,
             lines=tuple(
                 ReceiptLine(
                     name=line.product.name,
