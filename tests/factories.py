@@ -97,3 +97,25 @@ def assert_clean(db: Database) -> None:
     with db.reader() as session:
         report = run_check(session)
     assert report.ok, report.problems
+
+
+def gather_tills(tills: list, results, *, timeout: float) -> list[dict]:  # noqa: ANN001
+    """Start till processes, collect one report from each, and never leave one running."""
+    import queue
+
+    import pytest
+
+    for till in tills:
+        till.start()
+    reports: list[dict] = []
+    try:
+        for _ in tills:
+            reports.append(results.get(timeout=timeout))
+    except queue.Empty:
+        pytest.fail(f"only {len(reports)} of {len(tills)} tills reported back", pytrace=False)
+    finally:
+        for till in tills:
+            till.join(timeout=30)
+            if till.is_alive():
+                till.kill()
+    return reports

@@ -15,7 +15,6 @@ import json
 import logging
 import multiprocessing
 import os
-import queue
 import subprocess
 import sys
 from collections import Counter as Tally
@@ -26,7 +25,7 @@ import pytest
 from sqlalchemy import text
 
 from pos_app.repositories import UnitOfWork
-from tests.factories import assert_clean, product, receive
+from tests.factories import assert_clean, gather_tills, product, receive
 from tests.reliability.till_process import RETRY_LOGGER, RetryCounter, sell_until_hot_sold_out
 
 pytestmark = pytest.mark.postgres
@@ -71,19 +70,7 @@ def test_eight_tills_sell_the_hot_products_out_without_overselling_or_losing_a_s
         )
         for n in range(TILLS)
     ]
-    for till in tills:
-        till.start()
-    reports = []
-    try:
-        for _ in tills:
-            reports.append(results.get(timeout=180))
-    except queue.Empty:
-        pytest.fail(f"only {len(reports)} of {TILLS} tills reported back", pytrace=False)
-    finally:
-        for till in tills:
-            till.join(timeout=30)
-            if till.is_alive():
-                till.kill()
+    reports = gather_tills(tills, results, timeout=180)
 
     errors = [e for r in reports for e in r["errors"]]
     assert not errors, "\n\n".join(errors)

@@ -13,7 +13,6 @@ trigger that refuses to commit an unbalanced journal transaction written with ra
 from __future__ import annotations
 
 import multiprocessing
-import queue
 import random
 import threading
 import time
@@ -32,7 +31,7 @@ from pos_app.repositories import UnitOfWork
 from pos_app.services.catalogue import record_count
 from pos_app.services.customer_orders import save_order, ship_order
 from pos_app.services.sale import Checkout
-from tests.factories import assert_clean, customer, product, receive, stock_of
+from tests.factories import assert_clean, customer, gather_tills, product, receive, stock_of
 
 pytestmark = pytest.mark.postgres
 
@@ -130,19 +129,7 @@ def test_tills_selling_the_same_hot_products_never_oversell_or_lose_a_sale(pg_db
         for n in range(TILLS)
     ]
     started = time.monotonic()
-    for till in tills:
-        till.start()
-    reports = []
-    try:
-        for _ in tills:
-            reports.append(results.get(timeout=120))
-    except queue.Empty:
-        pytest.fail(f"only {len(reports)} of {TILLS} tills reported back", pytrace=False)
-    finally:
-        for till in tills:
-            till.join(timeout=30)
-            if till.is_alive():
-                till.kill()
+    reports = gather_tills(tills, results, timeout=120)
     elapsed = time.monotonic() - started
 
     errors = [e for r in reports for e in r["errors"]]
