@@ -100,17 +100,8 @@ class LedgerRepository:
         else:
             transaction.description = description
         self.session.flush()
-        self.session.execute(
-            insert(JournalEntry),
-            [
-                {
-                    "transaction_id": transaction.id,
-                    "account_id": ids[p.account_code],
-                    "debit": p.debit,
-                    "credit": p.credit,
-                }
-                for p in postings
-            ],
+        self.session.connection().execute(
+            _RECORD_ENTRIES, _entry_rows(transaction.id, postings, ids)
         )
         return transaction
 
@@ -137,18 +128,7 @@ class LedgerRepository:
                 "purchase_id": purchase_id,
             },
         ).scalar_one()
-        connection.execute(
-            _RECORD_ENTRIES,
-            [
-                {
-                    "transaction_id": transaction_id,
-                    "account_id": ids[p.account_code],
-                    "debit": p.debit,
-                    "credit": p.credit,
-                }
-                for p in postings
-            ],
-        )
+        connection.execute(_RECORD_ENTRIES, _entry_rows(transaction_id, postings, ids))
         return transaction_id
 
     def transactions(
@@ -235,3 +215,16 @@ class LedgerRepository:
             if row.code == code:
                 return row.balance
         raise NotFound(f"No account with code {code}.")
+
+
+def _entry_rows(transaction_id: int, postings: list[Posting], ids: dict[str, int]) -> list[dict]:
+    """The journal_entries rows for one transaction's postings."""
+    return [
+        {
+            "transaction_id": transaction_id,
+            "account_id": ids[p.account_code],
+            "debit": p.debit,
+            "credit": p.credit,
+        }
+        for p in postings
+    ]
