@@ -146,3 +146,11 @@ def pg_db(pg_url) -> Iterator[Database]:
 @pytest.fixture
 def new_uow(db) -> Callable[[], UnitOfWork]:
     return lambda: UnitOfWork(db.writer)
+
+
+@pytest.fixture
+def shift(new_uow):
+    """An open till session (owner "Olive" on "Till 1"): every sale needs one."""
+    from tests.factories import open_shift
+
+    return open_shift(new_uow)

@@ -7,11 +7,14 @@ from collections.abc import Callable
 from sqlalchemy import text
 
 from pos_app.domain.catalogue import CustomerDraft, ProductDraft
+from pos_app.domain.staff import Role, Shift, StaffMember
 from pos_app.persistence.engine import Database
 from pos_app.repositories import UnitOfWork
 from pos_app.services.catalogue import add_customer, add_product
 from pos_app.services.integrity import run_check
 from pos_app.services.receiving import Receiving
+from pos_app.services.staff import add_staff
+from pos_app.services.till import open_till
 
 NewUow = Callable[[], UnitOfWork]
 
@@ -59,6 +62,29 @@ def customer(new_uow: NewUow, code: str = "ALFKI", company: str = "Alfreds Futte
         return add_customer(uow, CustomerDraft(code, company))
 
 
+def staff(
+    new_uow: NewUow, name: str = "Olive", role: Role | str = Role.OWNER, pin: str = "1234",
+    *, by: StaffMember | None = None,
+) -> StaffMember:
+    """Add a person (the first of a store is its owner; later ones are added by ``by``)."""
+    with new_uow() as uow:
+        return add_staff(uow, by, name, role, pin)
+
+
+def open_shift(
+    new_uow: NewUow,
+    *,
+    till: str = "Till 1",
+    cashier: StaffMember | None = None,
+    opening_float: int = 0,
+) -> Shift:
+    """An open till session to sell in; adds an owner first when the store has nobody."""
+    if cashier is None:
+        cashier = staff(new_uow)
+    with new_uow() as uow:
+        return open_till(uow, cashier, till, opening_float)
+
+
 def stock_of(db: Database, sku: str) -> int:
     with db.reader() as session:
         return session.execute(
@@ -78,6 +104,15 @@ TABLES = (
     "journal_transactions",
     "journal_entries",
     "counters",
+    "staff",
+    "till_sessions",
+    "till_counts",
+    "cash_movements",
+    "refunds",
+    "refund_lines",
+    "parked_sales",
+    "audit_log",
+    "settings",
 )
 
 

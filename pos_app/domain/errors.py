@@ -75,3 +75,18 @@ class ConnectionLost(PosError):
 
 class ConcurrencyConflict(PosError):
     """The database kept aborting the transaction (deadlock/serialization) past the retry limit."""
+
+
+class PermissionDenied(PosError):
+    """The signed-in person's role does not allow this, and no manager approved it."""
+
+
+class WrongPin(InvalidInput):
+    """The PIN does not match (or the person is locked out after too many tries)."""
+
+    def __init__(self, message: str = "That PIN is not right.", field: str | None = "pin"):
+        super().__init__(message, field)
+
+
+class TillClosed(InvalidState):
+    """Selling, refunding or moving cash needs an open till session."""

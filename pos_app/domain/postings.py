@@ -24,27 +24,33 @@ class Accounts:
 
     CASH = "1000"
     CARD_CLEARING = "1010"
+    SAFE_AND_BANK = "1020"
     ACCOUNTS_RECEIVABLE = "1100"
     INVENTORY = "1200"
     ACCOUNTS_PAYABLE = "2000"
     SALES_TAX_PAYABLE = "2200"
     OWNER_EQUITY = "3000"
     SALES_REVENUE = "4000"
+    CASH_ROUNDING = "4900"
     COST_OF_GOODS_SOLD = "5000"
     INVENTORY_SHRINKAGE = "5100"
+    CASH_OVER_SHORT = "5200"
 
 
 STANDARD_CHART: tuple[tuple[str, str, AccountType], ...] = (
     (Accounts.CASH, "Cash in till", AccountType.ASSET),
     (Accounts.CARD_CLEARING, "Card payments clearing", AccountType.ASSET),
+    (Accounts.SAFE_AND_BANK, "Safe and bank", AccountType.ASSET),
     (Accounts.ACCOUNTS_RECEIVABLE, "Accounts receivable", AccountType.ASSET),
     (Accounts.INVENTORY, "Inventory at cost", AccountType.ASSET),
     (Accounts.ACCOUNTS_PAYABLE, "Accounts payable", AccountType.LIABILITY),
     (Accounts.SALES_TAX_PAYABLE, "Sales tax payable", AccountType.LIABILITY),
     (Accounts.OWNER_EQUITY, "Owner's equity", AccountType.EQUITY),
     (Accounts.SALES_REVENUE, "Sales revenue", AccountType.REVENUE),
+    (Accounts.CASH_ROUNDING, "Cash rounding", AccountType.REVENUE),
     (Accounts.COST_OF_GOODS_SOLD, "Cost of goods sold", AccountType.EXPENSE),
     (Accounts.INVENTORY_SHRINKAGE, "Inventory shrinkage", AccountType.EXPENSE),
+    (Accounts.CASH_OVER_SHORT, "Cash over and short", AccountType.EXPENSE),
 )
 
 TENDER_ACCOUNT = {TenderKind.CASH: Accounts.CASH, TenderKind.CARD: Accounts.CARD_CLEARING}

@@ -30,6 +30,8 @@ class Receipt:
     total: int
     payments: tuple[Payment, ...]
     customer_code: str | None = None
+    cashier: str = ""
+    till_name: str = ""
 
     @property
     def change(self) -> int:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
     func,
@@ -137,6 +138,9 @@ class Order(Base):
             name="receipt_only_on_completed_sale",
         ),
         CheckConstraint("subtotal >= 0 AND tax >= 0 AND total = subtotal + tax", name="totals"),
+        CheckConstraint("discount >= 0", name="discount_not_negative"),
+        CheckConstraint("cash_rounding BETWEEN -99 AND 99", name="cash_rounding_range"),
+        CheckConstraint("tax_rounding IN ('line', 'total')", name="tax_rounding"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -146,13 +150,23 @@ class Order(Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     receipt_no: Mapped[int | None] = mapped_column(Integer, unique=True)
     tax_rounding: Mapped[str] = mapped_column(String(10), default="line")
-    subtotal: Mapped[int] = mapped_column(Money, default=0)
+    # How this sale was priced, stored with it so receipts and the ledger never disagree
+    # with a later change of the store's settings.
+    prices_include_tax: Mapped[bool] = mapped_column(Boolean, default=False)
+    subtotal: Mapped[int] = mapped_column(Money, default=0)  # net of discounts, before tax
     tax: Mapped[int] = mapped_column(Money, default=0)
     total: Mapped[int] = mapped_column(Money, default=0)
+    discount: Mapped[int] = mapped_column(Money, default=0)  # whole-sale discount given
+    # Cash rounding (e.g. to 0.05): what was due is total + cash_rounding.
+    cash_rounding: Mapped[int] = mapped_column(BigInteger, default=0)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    till_session_id: Mapped[int | None] = mapped_column(ForeignKey("till_sessions.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
 
     customer: Mapped[Customer | None] = relationship()
+    staff: Mapped[Staff | None] = relationship()
+    till_session: Mapped[TillSession | None] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", order_by="OrderLine.line_no", cascade="all, delete-orphan"
     )
@@ -169,8 +183,17 @@ class OrderLine(Base):
         UniqueConstraint("order_id", "line_no"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price >= 0 AND unit_cost >= 0", name="prices_not_negative"),
-        CheckConstraint("net = unit_price * quantity", name="net"),
-        CheckConstraint("tax >= 0", name="tax_not_negative"),
+        # The line's amount as priced: net, plus the tax when prices include it, is the
+        # price times the quantity less the line's discount and its share of a sale discount.
+        CheckConstraint(
+            "net + CASE WHEN tax_included THEN tax ELSE 0 END"
+            " = unit_price * quantity - discount - sale_discount",
+            name="net",
+        ),
+        CheckConstraint("net >= 0 AND tax >= 0", name="tax_not_negative"),
+        CheckConstraint("discount >= 0 AND sale_discount >= 0", name="discounts_not_negative"),
+        # Refunds can never give back more than was sold (bumped by a conditional UPDATE).
+        CheckConstraint("refunded_quantity BETWEEN 0 AND quantity", name="refunded_at_most_sold"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -183,6 +206,10 @@ class OrderLine(Base):
     net: Mapped[int] = mapped_column(Money)
     tax: Mapped[int] = mapped_column(Money)
     unit_cost: Mapped[int] = mapped_column(Money, default=0)
+    discount: Mapped[int] = mapped_column(Money, default=0)
+    sale_discount: Mapped[int] = mapped_column(Money, default=0)
+    tax_included: Mapped[bool] = mapped_column(Boolean, default=False)
+    refunded_quantity: Mapped[int] = mapped_column(Integer, default=0)
 
     order: Mapped[Order] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship()
@@ -261,6 +288,7 @@ class StockMovement(Base):
     kind: Mapped[str] = mapped_column(String(16))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     purchase_id: Mapped[int | None] = mapped_column(ForeignKey("purchases.id"), index=True)
+    refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"), index=True)
     note: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
@@ -269,7 +297,8 @@ class JournalTransaction(Base):
     __tablename__ = "journal_transactions"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('sale', 'shipment', 'receiving', 'manual', 'adjustment')", name="kind"
+            "kind IN ('sale', 'shipment', 'receiving', 'manual', 'adjustment', 'refund', 'till')",
+            name="kind",
         ),
     )
 
@@ -279,6 +308,11 @@ class JournalTransaction(Base):
     kind: Mapped[str] = mapped_column(String(16))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     purchase_id: Mapped[int | None] = mapped_column(ForeignKey("purchases.id"), index=True)
+    refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"), index=True)
+    till_session_id: Mapped[int | None] = mapped_column(ForeignKey("till_sessions.id"), index=True)
+    # A reversal (refund) names the transaction it reverses.
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("journal_transactions.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
     entries: Mapped[list[JournalEntry]] = relationship(
         back_populates="transaction", cascade="all, delete-orphan", order_by="JournalEntry.id"
@@ -318,3 +352,199 @@ class Counter(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Staff(Base):
+    """Who works the till. The PIN is stored only as a scrypt hash (see domain/staff.py)."""
+
+    __tablename__ = "staff"
+    __table_args__ = (
+        CheckConstraint("role IN ('cashier', 'manager', 'owner')", name="role"),
+        CheckConstraint("length(name) > 0", name="name_not_empty"),
+        CheckConstraint("failed_pins >= 0", name="failed_pins_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    role: Mapped[str] = mapped_column(String(10))
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_pins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class TillSession(Base):
+    """A shift on one till: opened with a float, closed with a count and a Z report number.
+
+    At most one open session per till (a partial unique index). Each sale bumps
+    ``sales_count`` with a conditional UPDATE while the session is open, so closing waits
+    for a sale being committed and a sale can never land in a closed session.
+    """
+
+    __tablename__ = "till_sessions"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+        CheckConstraint("(status = 'closed') = (z_no IS NOT NULL)", name="z_only_when_closed"),
+        CheckConstraint(
+            "(status = 'closed') = (closed_at IS NOT NULL)", name="closed_at_only_when_closed"
+        ),
+        CheckConstraint("opening_float >= 0", name="float_not_negative"),
+        CheckConstraint("length(till_name) > 0", name="till_name_not_empty"),
+        CheckConstraint("sales_count >= 0", name="sales_count_not_negative"),
+        Index(
+            "ix_till_sessions_one_open_per_till",
+            "till_name",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    till_name: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    opened_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    opening_float: Mapped[int] = mapped_column(Money, default=0)
+    sales_count: Mapped[int] = mapped_column(Integer, default=0)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    z_no: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    over_short: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class TillCount(Base):
+    """At closing: what the till should hold per tender, and what was counted."""
+
+    __tablename__ = "till_counts"
+    __table_args__ = (
+        UniqueConstraint("till_session_id", "kind"),
+        CheckConstraint("kind IN ('cash', 'card')", name="kind"),
+        CheckConstraint("counted >= 0", name="counted_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    till_session_id: Mapped[int] = mapped_column(ForeignKey("till_sessions.id"))
+    kind: Mapped[str] = mapped_column(String(8))
+    expected: Mapped[int] = mapped_column(BigInteger)
+    counted: Mapped[int] = mapped_column(Money)
+
+
+class CashMovement(Base):
+    """Cash put into or taken out of a till drawer outside a sale, with the reason."""
+
+    __tablename__ = "cash_movements"
+    __table_args__ = (
+        CheckConstraint("kind IN ('in', 'out')", name="kind"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("length(reason) > 0", name="reason_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    till_session_id: Mapped[int] = mapped_column(ForeignKey("till_sessions.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    kind: Mapped[str] = mapped_column(String(4))
+    amount: Mapped[int] = mapped_column(Money)
+    reason: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Refund(Base):
+    """Goods returned against a receipt (or a whole sale voided), with its own gapless number."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (
+        CheckConstraint("kind IN ('refund', 'void')", name="kind"),
+        CheckConstraint("status IN ('open', 'completed')", name="status"),
+        CheckConstraint(
+            "(status = 'completed') = (refund_no IS NOT NULL)", name="number_only_when_completed"
+        ),
+        CheckConstraint("subtotal >= 0 AND tax >= 0 AND total = subtotal + tax", name="totals"),
+        CheckConstraint("tender IN ('cash', 'card')", name="tender"),
+        CheckConstraint("cash_rounding BETWEEN -99 AND 99", name="cash_rounding_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    refund_no: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    kind: Mapped[str] = mapped_column(String(8), default="refund")
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    client_key: Mapped[str] = mapped_column(String(36), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    till_session_id: Mapped[int | None] = mapped_column(ForeignKey("till_sessions.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    authorised_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    tender: Mapped[str] = mapped_column(String(8), default="cash")
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    subtotal: Mapped[int] = mapped_column(Money, default=0)
+    tax: Mapped[int] = mapped_column(Money, default=0)
+    total: Mapped[int] = mapped_column(Money, default=0)
+    cash_rounding: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+
+
+class RefundLine(Base):
+    __tablename__ = "refund_lines"
+    __table_args__ = (
+        UniqueConstraint("refund_id", "order_line_id"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("net >= 0 AND tax >= 0 AND unit_cost >= 0", name="not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id", ondelete="CASCADE"), index=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    net: Mapped[int] = mapped_column(Money)
+    tax: Mapped[int] = mapped_column(Money)
+    unit_cost: Mapped[int] = mapped_column(Money, default=0)
+
+
+class ParkedSale(Base):
+    """A cart put aside to serve the next customer; resumed (and deleted) later."""
+
+    __tablename__ = "parked_sales"
+    __table_args__ = (CheckConstraint("length(cart) > 0", name="cart_not_empty"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    till_name: Mapped[str] = mapped_column(String(40), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    label: Mapped[str] = mapped_column(String(80), default="")
+    cart: Mapped[str] = mapped_column(Text)  # JSON: lines, discounts, customer
+    parked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class AuditEntry(Base):
+    """Append-only log of sensitive actions; each row's hash covers the previous row's hash.
+
+    ``seq`` is gapless (the 'audit' counter, bumped last in the writing transaction), so a
+    deleted row is a gap and an edited row breaks the chain: ``pos-app check`` finds both.
+    Triggers refuse UPDATE and DELETE on both backends.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        CheckConstraint("length(hash) = 64 AND length(prev_hash) = 64", name="hash_length"),
+        CheckConstraint("length(action) > 0", name="action_not_empty"),
+    )
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(80), default="")
+    details: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Setting(Base):
+    """Store-wide settings shared by every till (JSON values); per-till ones live in QSettings."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

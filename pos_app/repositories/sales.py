@@ -39,7 +39,14 @@ class SalesRepository:
         self.session.add(order)
         return order
 
-    def open_sale(self, client_key: str, customer_id: int | None = None) -> int:
+    def open_sale(
+        self,
+        client_key: str,
+        customer_id: int | None = None,
+        *,
+        staff_id: int | None = None,
+        till_session_id: int | None = None,
+    ) -> int:
         """Write a till sale's open header and return its number: one Core INSERT … RETURNING,
         no object for the session to flush and track (the sale never reads it back)."""
         return (
@@ -51,6 +58,8 @@ class SalesRepository:
                     "status": "open",
                     "client_key": client_key,
                     "customer_id": customer_id,
+                    "staff_id": staff_id,
+                    "till_session_id": till_session_id,
                 },
             )
             .scalar_one()
@@ -68,6 +77,8 @@ class SalesRepository:
                 selectinload(Order.lines).selectinload(OrderLine.product),
                 selectinload(Order.payments),
                 selectinload(Order.customer),
+                selectinload(Order.staff),
+                selectinload(Order.till_session),
             )
         ).first()
 
@@ -99,6 +110,10 @@ class SalesRepository:
         if value is None:
             raise LookupError(f"counter {counter!r} is missing; run 'pos-app db upgrade'")
         return value
+
+    def current_number(self, counter: str) -> int | None:
+        """The counter's value without bumping it (for checks and reports)."""
+        return self.session.scalar(select(Counter.value).where(Counter.name == counter))
 
     def add_lines(self, order_id: int, cart: Cart) -> None:
         """The cart's lines in one multi-row INSERT (no objects: nothing reads them back)."""
@@ -223,4 +238,6 @@ def receipt_of(order: Order) -> Receipt:
             Payment(TenderKind(p.kind), p.applied, p.given, p.change) for p in order.payments
         ),
         customer_code=order.customer.code if order.customer else None,
+        cashier=order.staff.name if order.staff else "",
+        till_name=order.till_session.till_name if order.till_session else "",
     )

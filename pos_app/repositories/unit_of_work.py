@@ -20,12 +20,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import ConcurrencyConflict
 from ..persistence.errors import is_retryable, translate
+from .audit import AuditRepository
 from .catalogue import CatalogueRepository
 from .customers import CustomerRepository
 from .ledger import LedgerRepository
 from .purchases import PurchaseRepository
 from .sales import SalesRepository
+from .settings import SettingsRepository
+from .staff import StaffRepository
 from .stock import StockRepository
+from .tills import TillRepository
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,6 +44,10 @@ class UnitOfWork:
     purchases: PurchaseRepository
     ledger: LedgerRepository
     stock: StockRepository
+    staff: StaffRepository
+    tills: TillRepository
+    audit: AuditRepository
+    settings: SettingsRepository
 
     def __init__(self, session_factory: sessionmaker[Session]):
         self._session_factory = session_factory
@@ -62,6 +70,10 @@ class UnitOfWork:
             self.purchases = PurchaseRepository(session)
             self.ledger = LedgerRepository(session)
             self.stock = StockRepository(session)
+            self.staff = StaffRepository(session)
+            self.tills = TillRepository(session)
+            self.audit = AuditRepository(session)
+            self.settings = SettingsRepository(session)
         return self
 
     @property

@@ -16,9 +16,17 @@ from datetime import datetime
 from sqlalchemy.orm import SessionTransaction
 
 from ..domain.cart import Cart, ProductSnapshot, Totals
-from ..domain.errors import DuplicateValue, InvalidInput, InvalidState, NotFound, OutOfStock
+from ..domain.errors import (
+    DuplicateValue,
+    InvalidInput,
+    InvalidState,
+    NotFound,
+    OutOfStock,
+    TillClosed,
+)
 from ..domain.postings import sale_postings
 from ..domain.receipt import Receipt, ReceiptLine
+from ..domain.staff import Permission, Shift, authorise
 from ..domain.tender import Payment, Tender, settle
 from ..repositories.unit_of_work import UnitOfWork
 
@@ -26,7 +34,18 @@ log = logging.getLogger(__name__)
 
 
 class Checkout:
-    def __init__(self, uow: UnitOfWork, cart: Cart | None = None, *, client_key: str | None = None):
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        cart: Cart | None = None,
+        *,
+        shift: Shift,
+        client_key: str | None = None,
+    ):
+        if not isinstance(shift, Shift):
+            raise TillClosed("Open the till (with a float) before selling.")
+        authorise(shift.cashier, Permission.SELL)
+        self.shift = shift
         self.uow = uow.open()
         self.cart = cart if cart is not None else Cart()
         self.client_key = client_key or str(uuid.uuid4())
@@ -51,7 +70,12 @@ class Checkout:
                     raise NotFound(f"No customer with code {self.cart.customer_code}.")
                 customer_id = customer.id
             with self.uow.guard():
-                self._order_id = self.uow.sales.open_sale(self.client_key, customer_id)
+                self._order_id = self.uow.sales.open_sale(
+                    self.client_key,
+                    customer_id,
+                    staff_id=self.shift.cashier.staff_id,
+                    till_session_id=self.shift.session_id,
+                )
                 self._header_txn = self.uow.session.get_transaction()
         return self._order_id
 
@@ -133,7 +157,11 @@ class Checkout:
             if shortages:
                 raise OutOfStock(shortages)
             uow.sales.add_payments(order_id, payments)
-            receipt_no = uow.sales.next_number()  # last lock taken: products first, then this
+            receipt_no = uow.sales.next_number()  # products first, then the counter
+            if not uow.tills.record_sale(self.shift.session_id):  # then the session row
+                raise TillClosed(
+                    f"{self.shift.till_name} was closed meanwhile: open it again to sell."
+                )
             completed_at = uow.sales.complete_sale(
                 order_id, receipt_no=receipt_no, subtotal=totals.subtotal, tax=totals.tax
             )
@@ -184,4 +212,6 @@ class Checkout:
             total=totals.total,
             payments=tuple(payments),
             customer_code=self.cart.customer_code,
+            cashier=self.shift.cashier.name,
+            till_name=self.shift.till_name,
         )

@@ -8,13 +8,14 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from ..domain.errors import PosError
 from ..services.store import Store
+from .station import Station
 
 
-def create_main_window(store: Store) -> QMainWindow:
+def create_main_window(store: Store, station: Station | None = None) -> QMainWindow:
     """The one entry point the app, the self-test and the screenshot script use."""
     from .main_window import MainWindow
 
-    return MainWindow(store)
+    return MainWindow(store, station)
 
 
 def run_gui(url: str) -> int:

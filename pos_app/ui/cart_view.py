@@ -32,9 +32,10 @@ from .background import Background
 from .cart_model import NAME, QUANTITY, CartTableModel
 from .cart_side_panel import CartSidePanel, till_button
 from .checkout_dialog import CheckoutDialog, scaled_font
+from .station import Station
 from .feedback import InlineMessage, failure_text, shortage_text, went_wrong
 from .money import format_money
-from .samples import sample_receipt
+from .samples import sample_receipt, sample_shift
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +45,10 @@ GENERIC_ERROR = went_wrong("nothing was changed")
 class CartView(QWidget):
     """Scan, adjust, pay. ``model.cart`` is the sale being built."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None):
+    def __init__(self, store: Store, station: Station, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
+        self.station = station
         self.background = Background(self)
         self.model = CartTableModel(parent=self)
         self.model.totalsChanged.connect(self._update_totals)
@@ -311,8 +313,12 @@ class CartView(QWidget):
             self.message.show_info("The cart is empty: scan a product first.", seconds=4)
             self.focus_scan()
             return
+        if self.station.shift is None:
+            self.message.show_error("Open the till with a float before taking payment.")
+            self.focus_scan()
+            return
         self.model.cart.customer_code = self.side.customer_code()
-        dialog = CheckoutDialog(self.store, self.model.cart, self)
+        dialog = CheckoutDialog(self.store, self.model.cart, self.station.shift, self)
         self.checkout_dialog = dialog
         dialog.finished.connect(lambda _result, d=dialog: self._checkout_finished(d))
         dialog.open()
@@ -380,7 +386,10 @@ class CartView(QWidget):
 
 def demo(store: Store) -> QWidget:
     """Three products scanned (one twice), the customer list loaded, a last receipt shown."""
-    view = CartView(store)
+    station = Station("Demo till")
+    shift = sample_shift(store)
+    station.sign_in(shift.cashier, shift)
+    view = CartView(store, station)
     view.set_customers(store.customers())
     for row in [r for r in store.products("", limit=40) if r.stock_on_hand >= 3][:3]:
         view.scanField.setText(row.barcode or row.sku)

@@ -36,13 +36,14 @@ from ..domain.errors import (
 )
 from ..domain.money import format_amount
 from ..domain.receipt import Receipt
+from ..domain.staff import Shift
 from ..domain.tender import Tender
 from ..repositories.unit_of_work import UnitOfWork
 from ..services.sale import Checkout
 from ..services.store import Store
 from .feedback import InlineMessage, failure_text, went_wrong
 from .money import format_money, parse_money
-from .samples import sample_cart
+from .samples import sample_cart, sample_shift
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +64,14 @@ class CheckoutDialog(QDialog):
     """Pay for ``cart``: cash (default) or card. ``receipt`` is set when the sale committed;
     ``shortage`` is set when stock ran short (the dialog then closes, nothing was stored)."""
 
-    def __init__(self, store: Store, cart: Cart, parent: QWidget | None = None):
+    def __init__(self, store: Store, cart: Cart, shift: Shift, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("checkoutDialog")
         self.setWindowTitle("Take payment")
         self.setModal(True)
         self.store = store
         self.cart = cart
+        self.shift = shift
         self.receipt: Receipt | None = None
         self.shortage: OutOfStock | None = None
         self.checkout: Checkout | None = None
@@ -80,9 +82,11 @@ class CheckoutDialog(QDialog):
         self._start()
 
     @classmethod
-    def ask(cls, store: Store, cart: Cart, parent: QWidget | None = None) -> Receipt | None:
+    def ask(
+        cls, store: Store, cart: Cart, shift: Shift, parent: QWidget | None = None
+    ) -> Receipt | None:
         """Blocking form for callers that do not need the open dialog; None if not paid."""
-        dialog = cls(store, cart, parent)
+        dialog = cls(store, cart, shift, parent)
         try:
             dialog.exec()
             return dialog.receipt
@@ -214,7 +218,7 @@ class CheckoutDialog(QDialog):
         try:
             if self._uow is None:
                 self._uow = self.store.unit_of_work()
-                self.checkout = Checkout(self._uow, self.cart)
+                self.checkout = Checkout(self._uow, self.cart, shift=self.shift)
             order_id = self.checkout.begin()
         except Exception as exc:  # noqa: BLE001 - a bug is logged, the dialog stays usable
             self.orderNumberLabel.setText("Order —")
@@ -348,7 +352,7 @@ class CheckoutDialog(QDialog):
 def demo(store: Store) -> QWidget:
     """The dialog on a cart of three products with cash given (not exec'd, nothing held)."""
     cart = sample_cart(store)
-    dialog = CheckoutDialog(store, cart)
+    dialog = CheckoutDialog(store, cart, sample_shift(store))
     total = cart.totals().total
     given = -(-total // 5000) * 5000  # the next 50.00 note up
     dialog.cashGivenField.setText(format_amount(given))

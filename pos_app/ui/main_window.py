@@ -14,33 +14,36 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QTabBar, QVBoxLayout, QWidget
 
 from ..services.store import Store
+from .station import Station
 
 
-def _cart_view(store: Store) -> QWidget:
+def _cart_view(store: Store, station: Station) -> QWidget:
     from .cart_view import CartView
 
-    return CartView(store)
+    return CartView(store, station)
 
 
-def _catalogue_view(store: Store) -> QWidget:
+def _catalogue_view(store: Store, _station: Station) -> QWidget:
     from .catalogue_view import CatalogueView
 
     return CatalogueView(store)
 
 
-def _orders_view(store: Store) -> QWidget:
+def _orders_view(store: Store, _station: Station) -> QWidget:
     from .orders_view import OrdersView
 
     return OrdersView(store)
 
 
-def _ledger_view(store: Store) -> QWidget:
+def _ledger_view(store: Store, _station: Station) -> QWidget:
     from .ledger_view import LedgerView
 
     return LedgerView(store)
 
 
-VIEWS: list[tuple[str, str, str, Callable[[Store], QWidget]]] = [
+# Views of issue 5 (till, refunds, reports, settings/staff) register themselves here with
+# one line each; each takes the store and this till's Station.
+VIEWS: list[tuple[str, str, str, Callable[[Store, Station], QWidget]]] = [
     ("Sell", "F1", "cartView", _cart_view),
     ("Catalogue", "F2", "catalogueView", _catalogue_view),
     ("Orders", "F3", "ordersView", _orders_view),
@@ -49,9 +52,10 @@ VIEWS: list[tuple[str, str, str, Callable[[Store], QWidget]]] = [
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, station: Station | None = None):
         super().__init__()
         self.store = store
+        self.station = station if station is not None else Station(parent=self)
         self.setObjectName("mainWindow")
         self.setWindowTitle("pos-app")
         self.setMinimumSize(1024, 680)
@@ -93,7 +97,7 @@ class MainWindow(QMainWindow):
         """The real view at ``index``, built on first use."""
         if index not in self._views:
             title, _key, object_name, factory = VIEWS[index]
-            widget = factory(self.store)
+            widget = factory(self.store, self.station)
             widget.setObjectName(object_name)
             widget.setAccessibleName(title)
             placeholder = self.stack.widget(index)

@@ -1,5 +1,7 @@
-"""Sample carts and receipts from whatever the store holds, for demos and screenshots:
-nothing here is written to the database."""
+"""Sample carts and receipts from whatever the store holds, for demos and screenshots.
+
+Nothing here is written to the database except ``sample_shift``, which needs a till session
+to exist (it signs in the demo store's owner and opens "Demo till" once)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from datetime import datetime, timezone
 from ..domain.cart import Cart
 from ..domain.receipt import Receipt, ReceiptLine
 from ..domain.tender import Tender, settle
+from ..domain.staff import Shift
 from ..services.store import Store
 
 
@@ -50,3 +53,28 @@ def sample_receipt(store: Store) -> Receipt:
         total=totals.total,
         payments=tuple(settle(totals.total, [Tender.cash(given)])) if totals.total else (),
     )
+
+
+DEMO_TILL = "Demo till"
+
+
+def sample_shift(store: Store) -> Shift:
+    """An open session on the demo till, opened by the store's first owner (added if none)."""
+    from ..domain.errors import TillClosed
+    from ..domain.staff import Role, StaffMember
+    from ..repositories.staff import member_of
+    from ..services.staff import add_staff
+    from ..services.till import current_shift, open_till
+
+    with store.unit_of_work() as uow:
+        owners = [s for s in uow.staff.all(active_only=True) if s.role == Role.OWNER.value]
+        uow.rollback()
+    with store.unit_of_work() as uow:
+        owner: StaffMember = (
+            member_of(owners[0]) if owners else add_staff(uow, None, "Olive", Role.OWNER, "1234")
+        )
+    with store.unit_of_work() as uow:
+        try:
+            return current_shift(uow, owner, DEMO_TILL)
+        except TillClosed:
+            return open_till(uow, owner, DEMO_TILL, 10_000)

@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
+from pos_app.domain.postings import STANDARD_CHART
 from pos_app.persistence.engine import Database
 from pos_app.persistence.migrate import current_revision, head_revision, is_up_to_date, upgrade
 from pos_app.persistence.models import Base
@@ -33,15 +34,9 @@ def differences(engine, metadata: MetaData = Base.metadata) -> list:
 
 
 def downgrade(engine, revision: str = "base") -> None:
-    from alembic import command
+    from pos_app.persistence.migrate import downgrade as run_downgrade
 
-    from pos_app.persistence.engine import WRITER_OPTION
-    from pos_app.persistence.migrate import alembic_config
-
-    with engine.execution_options(**{WRITER_OPTION: True}).begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
+    run_downgrade(engine, revision)
 
 
 def app_tables(engine) -> set[str]:
@@ -144,8 +139,13 @@ def test_downgrade_to_base_and_upgrade_again(empty_url):
         assert differences(db.engine) == []
         assert named_checks(db.engine) == model_checks()
         with db.engine.connect() as conn:  # seeds exactly once again
-            assert conn.scalar(text("SELECT count(*) FROM accounts")) == 10
-            assert conn.execute(text("SELECT name, value FROM counters")).all() == [("receipt", 0)]
+            assert conn.scalar(text("SELECT count(*) FROM accounts")) == len(STANDARD_CHART)
+            assert sorted(conn.execute(text("SELECT name, value FROM counters")).all()) == [
+                ("audit", 0),
+                ("receipt", 0),
+                ("refund", 0),
+                ("z", 0),
+            ]
         upgrade(db.engine)  # already at head: nothing to do
         assert current_revision(db.engine) == head_revision()
     finally:

@@ -1,0 +1,33 @@
+"""Store settings as one JSON value per top-level key in the ``settings`` table."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..domain.settings import StoreSettings
+from ..persistence.models import Setting
+
+
+class SettingsRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def load(self) -> StoreSettings:
+        stored = {
+            key: json.loads(value)
+            for key, value in self.session.execute(select(Setting.key, Setting.value))
+        }
+        return StoreSettings.from_dict(stored)
+
+    def save(self, settings: StoreSettings) -> dict:
+        """Write every key; returns the keys whose values changed (for the audit log)."""
+        before = self.load().as_dict()
+        after = settings.as_dict()
+        changed = {k: v for k, v in after.items() if before.get(k) != v}
+        self.session.execute(delete(Setting).where(Setting.key.in_(list(after))))
+        self.session.add_all(Setting(key=k, value=json.dumps(v, sort_keys=True)) for k, v in after.items())
+        self.session.flush()
+        return changed

@@ -1,0 +1,65 @@
+"""Staff rows: look-ups by name for signing in, and the failed-PIN counter."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from ..domain.staff import Role, StaffMember
+from ..persistence.models import Staff
+
+
+def member_of(row: Staff) -> StaffMember:
+    return StaffMember(row.id, row.name, Role(row.role))
+
+
+class StaffRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, name: str, role: Role, pin_hash: str) -> int:
+        row = Staff(name=name, role=role.value, pin_hash=pin_hash)
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def get(self, staff_id: int) -> Staff | None:
+        return self.session.get(Staff, staff_id)
+
+    def by_name(self, name: str) -> Staff | None:
+        """Case-insensitive: a cashier types "anna" for Anna."""
+        return self.session.scalars(
+            select(Staff).where(func.lower(Staff.name) == name.lower())
+        ).first()
+
+    def all(self, *, active_only: bool = False) -> list[Staff]:
+        query = select(Staff).order_by(Staff.name)
+        if active_only:
+            query = query.where(Staff.active.is_(True))
+        return list(self.session.scalars(query))
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(Staff)) or 0
+
+    def record_failed_pin(self, staff_id: int, lock_after: int, locked_until: datetime) -> int:
+        """Count a wrong PIN atomically; lock the person out once the count reaches the limit."""
+        failed = self.session.execute(
+            update(Staff)
+            .where(Staff.id == staff_id)
+            .values(failed_pins=Staff.failed_pins + 1)
+            .returning(Staff.failed_pins)
+        ).scalar_one()
+        if failed >= lock_after:
+            self.session.execute(
+                update(Staff)
+                .where(Staff.id == staff_id)
+                .values(locked_until=locked_until, failed_pins=0)
+            )
+        return failed
+
+    def clear_failed_pins(self, staff_id: int) -> None:
+        self.session.execute(
+            update(Staff).where(Staff.id == staff_id).values(failed_pins=0, locked_until=None)
+        )
