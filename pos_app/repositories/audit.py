@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from ..persistence.models import AuditEntry, utcnow
+from ..persistence.models import AuditEntry, Staff, utcnow
 from .sales import SalesRepository
 
 AUDIT_COUNTER = "audit"
@@ -61,6 +61,8 @@ class AuditRow:
     action: str
     subject: str
     details: str
+    staff_name: str | None = None
+    approver_name: str | None = None
 
 
 class AuditRepository:
@@ -112,11 +114,22 @@ class AuditRepository:
         return seq
 
     def rows(self, *, limit: int = 200, offset: int = 0) -> list[AuditRow]:
+        """Newest first, with the names of who did it and who approved it."""
+        who, approver = aliased(Staff), aliased(Staff)
+        query = (
+            select(AuditEntry, who.name, approver.name)
+            .outerjoin(who, who.id == AuditEntry.staff_id)
+            .outerjoin(approver, approver.id == AuditEntry.approved_by)
+            .order_by(AuditEntry.seq.desc())
+            .limit(max(0, int(limit)))
+            .offset(max(0, int(offset)))
+        )
         return [
-            AuditRow(r.seq, r.at, r.staff_id, r.approved_by, r.action, r.subject, r.details)
-            for r in self.session.scalars(
-                select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit).offset(offset)
+            AuditRow(
+                r.seq, r.at, r.staff_id, r.approved_by, r.action, r.subject, r.details,
+                who_name, approver_name,
             )
+            for r, who_name, approver_name in self.session.execute(query)
         ]
 
     def count(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -13,6 +14,25 @@ from ..persistence.models import Staff
 
 def member_of(row: Staff) -> StaffMember:
     return StaffMember(row.id, row.name, Role(row.role))
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """One person as the screens list them (never the PIN hash)."""
+
+    staff_id: int
+    name: str
+    role: str
+    active: bool
+    locked_until: datetime | None
+    created_at: datetime
+
+    def member(self) -> StaffMember:
+        return StaffMember(self.staff_id, self.name, Role(self.role))
+
+
+def staff_row(row: Staff) -> StaffRow:
+    return StaffRow(row.id, row.name, row.role, row.active, row.locked_until, row.created_at)
 
 
 class StaffRepository:

@@ -11,11 +11,13 @@ from datetime import date, datetime
 from ..domain.cart import ProductSnapshot
 from ..domain.catalogue import ProductDraft
 from ..persistence.engine import Database
+from ..repositories.audit import AuditRepository, AuditRow
 from ..repositories.catalogue import CatalogueRepository
 from ..repositories.customers import CustomerRepository
 from ..repositories.ledger import AccountBalance, LedgerRepository
 from ..repositories.reports import DaySales, ProductSales, ReportsRepository, TenderTakings
 from ..repositories.sales import SalesRepository
+from ..repositories.staff import StaffRepository, StaffRow, staff_row
 from ..repositories.unit_of_work import UnitOfWork
 from .integrity import CheckReport, run_check
 
@@ -184,6 +186,27 @@ class Store:
     def check(self) -> CheckReport:
         with self.db.reader() as session:
             return run_check(session)
+
+    # -- staff and the audit log ---------------------------------------------------------------
+    def staff_rows(self, *, active_only: bool = False) -> list[StaffRow]:
+        """Everyone by name (switched-off people too unless ``active_only``); no PIN hashes."""
+        with self.db.reader() as session:
+            return [staff_row(r) for r in StaffRepository(session).all(active_only=active_only)]
+
+    def audit_rows(self, limit: int = 100, offset: int = 0) -> list[AuditRow]:
+        """One page of the audit log, newest first, with names resolved."""
+        with self.db.reader() as session:
+            return AuditRepository(session).rows(limit=limit, offset=offset)
+
+    def count_audit(self) -> int:
+        with self.db.reader() as session:
+            return AuditRepository(session).count()
+
+    def verify_audit(self) -> tuple[int, list[str]]:
+        """(rows checked, problems): the hash chain walked from the first row."""
+        with self.db.reader() as session:
+            repo = AuditRepository(session)
+            return repo.count(), repo.verify()
 
     def count_journal(
         self,
