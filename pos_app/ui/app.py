@@ -1,4 +1,4 @@
-"""Start the till: the window first, then everything slow."""
+"""Start the till: sign in, then the window, then everything slow."""
 
 from __future__ import annotations
 
@@ -29,7 +29,14 @@ def run_gui(url: str) -> int:
     except PosError as exc:  # a wrong URL or a server that is down: say so, in a window
         QMessageBox.critical(None, "pos-app cannot start", str(exc))
         return 2
-    window = create_main_window(Store(db))
+    from .sign_in_dialog import SignInDialog
+
+    store, station = Store(db), Station()
+    if SignInDialog.ask(store, station) is None:  # Quit at the sign-in prompt
+        db.dispose()
+        return 0
+    window = create_main_window(store, station)
+    station.setParent(window)
     window.show()
     try:
         return app.exec()

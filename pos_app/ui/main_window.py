@@ -91,6 +91,9 @@ class MainWindow(QMainWindow):
         status = QLabel(f"Database: {backend}")
         status.setObjectName("databaseStatus")
         self.statusBar().addPermanentWidget(status)
+        from .session_bar import install_session_bar  # who is signed in; Sign out (Ctrl+L)
+
+        self.session_bar = install_session_bar(self)
         self.show_view(0)
 
     def view(self, index: int) -> QWidget:
