@@ -1,9 +1,16 @@
-"""Reports an owner or accountant reads: takings by tender, sales by day, sales by product.
+"""Reports an owner or accountant reads: sales by day, by product, by cashier and takings by
+tender, for a period, net of refunds.
 
 Each is one aggregate query computed by the database (no objects loaded, no query per
-sale), bounded by ``orders.completed_at`` so it walks the completion-time index and stays
-fast over a year of sales. Only completed till sales count (``kind = 'sale'``): customer
-orders are invoiced, not taken at the till.
+sale). Sales are bounded by ``orders.completed_at`` and refunds by ``refunds.completed_at``,
+so both walk their completion-time index and stay fast over a year of trading. Each side is
+summed on its own and the two small summaries are added up (``UNION ALL`` then ``GROUP BY``).
+Only completed till sales count (``kind = 'sale'``): customer orders are invoiced, not taken
+at the till. A refund (or a void) counts on the day it was given, against whoever gave it,
+in the tender it was paid back in: the figures are what the shop really kept.
+
+A period is either two calendar days ``[first, last]`` in the shop's local time (a fixed UTC
+offset in minutes) or two aware instants ``[since, until)``.
 """
 
 from __future__ import annotations
@@ -11,41 +18,100 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
-from sqlalchemy import Date, cast, func, literal_column, select
+from sqlalchemy import Date, Integer, cast, func, literal, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from ..domain.errors import InvalidInput
 from ..domain.tender import TenderKind
-from ..persistence.models import Order, OrderLine, PaymentRow, Product
+from ..persistence.models import Order, OrderLine, PaymentRow, Product, Refund, RefundLine, Staff
 
 _COMPLETED_SALE = (Order.kind == "sale", Order.status == "completed")
+_COMPLETED_REFUND = (Refund.status == "completed",)
+NO_CASHIER = "(no cashier recorded)"  # sales rung up before tills had sign-in
 
 
 @dataclass(frozen=True)
 class TenderTakings:
-    """What one kind of tender brought in (cash net of change given back)."""
+    """What one kind of tender brought in: ``amount`` is what was taken (cash net of change
+    given back) less what was paid back that way by refunds (``refunded``, positive)."""
 
     kind: str
     payments: int
     amount: int
+    refunds: int = 0
+    refunded: int = 0
+
+    @property
+    def taken(self) -> int:
+        """Taken by sales alone, before refunds."""
+        return self.amount + self.refunded
 
 
 @dataclass(frozen=True)
 class DaySales:
+    """One day's sales; ``net``, ``tax`` and ``total`` are after that day's refunds, whose
+    number and total (tax included, positive) are ``refunds`` and ``refunded``."""
+
     day: date
     sales: int
     net: int
     tax: int
     total: int
+    refunds: int = 0
+    refunded: int = 0
+
+    @property
+    def sales_total(self) -> int:
+        return self.total + self.refunded
 
 
 @dataclass(frozen=True)
 class ProductSales:
+    """One product's ``quantity`` and ``net`` (before tax) after returns; ``returned`` and
+    ``refunded`` (net, positive) are what came back."""
+
     product_id: int
     sku: str
     name: str
     quantity: int
     net: int
+    returned: int = 0
+    refunded: int = 0
+
+    @property
+    def sold(self) -> int:
+        return self.quantity + self.returned
+
+    @property
+    def sales_net(self) -> int:
+        return self.net + self.refunded
+
+
+@dataclass(frozen=True)
+class CashierSales:
+    """What one person rang up (``staff_id`` None: sales with no cashier recorded) and gave
+    back; ``net``, ``tax`` and ``total`` are after their refunds."""
+
+    staff_id: int | None
+    name: str
+    sales: int
+    net: int
+    tax: int
+    total: int
+    refunds: int = 0
+    refunded: int = 0
+
+    @property
+    def sales_total(self) -> int:
+        return self.total + self.refunded
+
+    @property
+    def average_sale(self) -> int:
+        """The sales' total over their number, half a cent rounded up; 0 with no sale."""
+        if not self.sales:
+            return 0
+        quotient, remainder = divmod(self.sales_total, self.sales)
+        return quotient + (1 if 2 * remainder >= self.sales else 0)
 
 
 def _aware(moment: datetime, name: str) -> datetime:
@@ -60,6 +126,51 @@ def _offset(minutes: int) -> int:
     return minutes
 
 
+def _days(first: date, last: date) -> tuple[date, date]:
+    if (
+        not isinstance(first, date)
+        or not isinstance(last, date)
+        or isinstance(first, datetime)
+        or isinstance(last, datetime)
+        or first > last
+    ):
+        raise InvalidInput("Choose a first day on or before the last day.", "days")
+    return first, last
+
+
+def local_day_bounds(
+    first: date, last: date, utc_offset_minutes: int = 0
+) -> tuple[datetime, datetime]:
+    """``[since, until)`` of the local calendar days ``first`` to ``last`` inclusive: from
+    the first day's midnight to the midnight after the last, at a fixed offset from UTC."""
+    first, last = _days(first, last)
+    zone = timezone(timedelta(minutes=_offset(utc_offset_minutes)))
+    return (
+        datetime.combine(first, time(0), zone),
+        datetime.combine(last + timedelta(days=1), time(0), zone),
+    )
+
+
+def period_bounds(
+    start: date | datetime, end: date | datetime, utc_offset_minutes: int = 0
+) -> tuple[datetime, datetime]:
+    """Two aware instants as given (``end`` excluded), or two local calendar days (both
+    included) at ``utc_offset_minutes``; anything else is refused with a sentence."""
+    if isinstance(start, datetime) or isinstance(end, datetime):
+        return _aware(start, "since"), _aware(end, "until")
+    return local_day_bounds(start, end, utc_offset_minutes)
+
+
+def utc_day(day: date) -> tuple[datetime, datetime]:
+    """``[since, until)`` of one UTC calendar day, for the per-period reports."""
+    since = datetime.combine(day, time(0), UTC)
+    return since, since + timedelta(days=1)
+
+
+def _zero(name: str):  # noqa: ANN202 - a typed 0 so both sides of a UNION agree
+    return cast(literal(0), Integer).label(name)
+
+
 class ReportsRepository:
     def __init__(self, session: Session):
         self.session = session
@@ -68,99 +179,258 @@ class ReportsRepository:
     def _dialect(self) -> str:
         return self.session.get_bind().dialect.name
 
-    def takings_by_tender(self, since: datetime, until: datetime) -> list[TenderTakings]:
-        """Payments applied to sales completed in ``[since, until)``, per tender kind.
+    def _local_day(self, column, offset: int):  # noqa: ANN001, ANN202
+        """The calendar day of a stored UTC time at ``offset`` minutes from UTC."""
+        if self._dialect == "sqlite":
+            # stored as UTC text 'YYYY-MM-DD HH:MM:SS.ffffff'; date() shifts and truncates
+            return func.date(column, f"{offset:+d} minutes")
+        local = func.timezone("UTC", column)
+        if offset:
+            local = local + literal_column(f"interval '{offset} minutes'")
+        return cast(local, Date)
 
-        The stand-in for a Z report until tills have sessions: every tender kind is listed,
-        with zero when nothing was taken that way."""
-        since, until = _aware(since, "since"), _aware(until, "until")
-        rows = self.session.execute(
-            select(PaymentRow.kind, func.count(PaymentRow.id), func.sum(PaymentRow.applied))
+    @staticmethod
+    def _sales_in(since: datetime, until: datetime) -> tuple:
+        return (*_COMPLETED_SALE, Order.completed_at >= since, Order.completed_at < until)
+
+    @staticmethod
+    def _refunds_in(since: datetime, until: datetime) -> tuple:
+        return (*_COMPLETED_REFUND, Refund.completed_at >= since, Refund.completed_at < until)
+
+    # -- by tender ------------------------------------------------------------------------
+    def takings_by_tender(
+        self, start: date | datetime, end: date | datetime, *, utc_offset_minutes: int = 0
+    ) -> list[TenderTakings]:
+        """Payments applied to sales completed in the period, less refunds paid back, per
+        tender kind. Every tender kind is listed, with zero when nothing was taken that way.
+
+        A refund pays back its total plus its cash rounding (what left the drawer)."""
+        since, until = period_bounds(start, end, utc_offset_minutes)
+        taken = (
+            select(
+                PaymentRow.kind.label("kind"),
+                func.count(PaymentRow.id).label("payments"),
+                func.sum(PaymentRow.applied).label("amount"),
+                _zero("refunds"),
+                _zero("refunded"),
+            )
             .join(Order, Order.id == PaymentRow.order_id)
-            .where(*_COMPLETED_SALE, Order.completed_at >= since, Order.completed_at < until)
+            .where(*self._sales_in(since, until))
             .group_by(PaymentRow.kind)
         )
-        found = {kind: (n, int(amount)) for kind, n, amount in rows}
+        paid_back = (
+            select(
+                Refund.tender.label("kind"),
+                _zero("payments"),
+                -func.sum(Refund.total + Refund.cash_rounding),
+                func.count(Refund.id),
+                func.sum(Refund.total + Refund.cash_rounding),
+            )
+            .where(*self._refunds_in(since, until))
+            .group_by(Refund.tender)
+        )
+        both = union_all(taken, paid_back).subquery()
+        rows = self.session.execute(
+            select(
+                both.c.kind,
+                func.sum(both.c.payments),
+                func.sum(both.c.amount),
+                func.sum(both.c.refunds),
+                func.sum(both.c.refunded),
+            ).group_by(both.c.kind)
+        )
+        found = {kind: tuple(int(v) for v in figures) for kind, *figures in rows}
         return [
-            TenderTakings(kind.value, *found.pop(kind.value, (0, 0))) for kind in TenderKind
-        ] + [TenderTakings(kind, n, amount) for kind, (n, amount) in sorted(found.items())]
+            TenderTakings(kind.value, *found.pop(kind.value, (0, 0, 0, 0))) for kind in TenderKind
+        ] + [TenderTakings(kind, *figures) for kind, figures in sorted(found.items())]
 
+    # -- by day ---------------------------------------------------------------------------
     def sales_by_day(
         self, first: date, last: date, *, utc_offset_minutes: int = 0
     ) -> list[DaySales]:
-        """Completed sales per calendar day from ``first`` to ``last`` inclusive, every day
-        listed (zero when the shop was shut).
+        """Completed sales per calendar day from ``first`` to ``last`` inclusive, net of the
+        refunds given that day, every day listed (zero when the shop was shut).
 
         A day runs midnight to midnight at ``utc_offset_minutes`` from UTC (default: UTC
         days). A fixed offset, not a time zone: a shop on summer time passes the offset of
         the period it reports on."""
         offset = _offset(utc_offset_minutes)
-        if not isinstance(first, date) or not isinstance(last, date) or first > last:
-            raise InvalidInput("Choose a first day on or before the last day.", "days")
-        zone = timezone(timedelta(minutes=offset))
-        since = datetime.combine(first, time(0), zone)
-        until = datetime.combine(last + timedelta(days=1), time(0), zone)
-        if self._dialect == "sqlite":
-            # stored as UTC text 'YYYY-MM-DD HH:MM:SS.ffffff'; date() shifts and truncates
-            day = func.date(Order.completed_at, f"{offset:+d} minutes")
-        else:
-            local = func.timezone("UTC", Order.completed_at)
-            if offset:
-                local = local + literal_column(f"interval '{offset} minutes'")
-            day = cast(local, Date)
-        day = day.label("day")
+        since, until = local_day_bounds(first, last, offset)
+        sale_day = self._local_day(Order.completed_at, offset).label("day")
+        refund_day = self._local_day(Refund.completed_at, offset).label("day")
+        sold = (
+            select(
+                sale_day,
+                func.count(Order.id).label("sales"),
+                func.sum(Order.subtotal).label("net"),
+                func.sum(Order.tax).label("tax"),
+                func.sum(Order.total).label("total"),
+                _zero("refunds"),
+                _zero("refunded"),
+            )
+            .where(*self._sales_in(since, until))
+            .group_by(sale_day)
+        )
+        given_back = (
+            select(
+                refund_day,
+                _zero("sales"),
+                -func.sum(Refund.subtotal),
+                -func.sum(Refund.tax),
+                -func.sum(Refund.total),
+                func.count(Refund.id),
+                func.sum(Refund.total),
+            )
+            .where(*self._refunds_in(since, until))
+            .group_by(refund_day)
+        )
+        both = union_all(sold, given_back).subquery()
         rows = self.session.execute(
             select(
-                day,
-                func.count(Order.id),
-                func.sum(Order.subtotal),
-                func.sum(Order.tax),
-                func.sum(Order.total),
-            )
-            .where(*_COMPLETED_SALE, Order.completed_at >= since, Order.completed_at < until)
-            .group_by(day)
+                both.c.day,
+                *(
+                    func.sum(c)
+                    for c in (
+                        both.c.sales,
+                        both.c.net,
+                        both.c.tax,
+                        both.c.total,
+                        both.c.refunds,
+                        both.c.refunded,
+                    )
+                ),
+            ).group_by(both.c.day)
         )
         found = {
-            (d if isinstance(d, date) else date.fromisoformat(d)): (n, int(net), int(tax), int(t))
-            for d, n, net, tax, t in rows
+            (d if isinstance(d, date) else date.fromisoformat(d)): tuple(int(v) for v in figures)
+            for d, *figures in rows
         }
         days = (last - first).days + 1
         return [
-            DaySales(d, *found.get(d, (0, 0, 0, 0)))
+            DaySales(d, *found.get(d, (0, 0, 0, 0, 0, 0)))
             for d in (first + timedelta(days=i) for i in range(days))
         ]
 
+    # -- by product -------------------------------------------------------------------------
     def sales_by_product(
-        self, since: datetime, until: datetime, *, limit: int | None = None
+        self,
+        start: date | datetime,
+        end: date | datetime,
+        *,
+        utc_offset_minutes: int = 0,
+        limit: int | None = None,
     ) -> list[ProductSales]:
-        """Quantity and net sold per product in sales completed in ``[since, until)``,
-        best sellers (by net) first."""
-        since, until = _aware(since, "since"), _aware(until, "until")
+        """Quantity and net sold per product in the period, less what was returned then,
+        best sellers (by net after returns) first."""
+        since, until = period_bounds(start, end, utc_offset_minutes)
         sold = (
             select(
                 OrderLine.product_id.label("product_id"),
-                func.sum(OrderLine.quantity).label("quantity"),
+                func.sum(OrderLine.quantity).label("sold"),
+                _zero("returned"),
                 func.sum(OrderLine.net).label("net"),
+                _zero("refunded"),
             )
             .join(Order, Order.id == OrderLine.order_id)
-            .where(*_COMPLETED_SALE, Order.completed_at >= since, Order.completed_at < until)
+            .where(*self._sales_in(since, until))
             .group_by(OrderLine.product_id)
+        )
+        returned = (
+            select(
+                RefundLine.product_id,
+                _zero("sold"),
+                func.sum(RefundLine.quantity),
+                _zero("net"),
+                func.sum(RefundLine.net),
+            )
+            .join(Refund, Refund.id == RefundLine.refund_id)
+            .where(*self._refunds_in(since, until))
+            .group_by(RefundLine.product_id)
+        )
+        both = union_all(sold, returned).subquery()
+        per_product = (
+            select(
+                both.c.product_id,
+                (func.sum(both.c.sold) - func.sum(both.c.returned)).label("quantity"),
+                (func.sum(both.c.net) - func.sum(both.c.refunded)).label("net"),
+                func.sum(both.c.returned).label("returned"),
+                func.sum(both.c.refunded).label("refunded"),
+            )
+            .group_by(both.c.product_id)
             .subquery()
         )
         query = (
-            select(Product.id, Product.sku, Product.name, sold.c.quantity, sold.c.net)
-            .join(sold, sold.c.product_id == Product.id)
-            .order_by(sold.c.net.desc(), Product.sku)
+            select(
+                Product.id,
+                Product.sku,
+                Product.name,
+                per_product.c.quantity,
+                per_product.c.net,
+                per_product.c.returned,
+                per_product.c.refunded,
+            )
+            .join(per_product, per_product.c.product_id == Product.id)
+            .order_by(per_product.c.net.desc(), Product.sku)
         )
         if limit is not None:
             query = query.limit(limit)
         return [
-            ProductSales(pid, sku, name, int(q), int(net))
-            for pid, sku, name, q, net in self.session.execute(query)
+            ProductSales(pid, sku, name, *(int(v) for v in figures))
+            for pid, sku, name, *figures in self.session.execute(query)
         ]
 
-
-def utc_day(day: date) -> tuple[datetime, datetime]:
-    """``[since, until)`` of one UTC calendar day, for the per-period reports."""
-    since = datetime.combine(day, time(0), UTC)
-    return since, since + timedelta(days=1)
+    # -- by cashier -------------------------------------------------------------------------
+    def sales_by_cashier(
+        self, start: date | datetime, end: date | datetime, *, utc_offset_minutes: int = 0
+    ) -> list[CashierSales]:
+        """Sales each person rang up in the period and refunds they gave, by name (sales
+        with no cashier recorded last)."""
+        since, until = period_bounds(start, end, utc_offset_minutes)
+        sold = (
+            select(
+                Order.staff_id.label("staff_id"),
+                func.count(Order.id).label("sales"),
+                func.sum(Order.subtotal).label("net"),
+                func.sum(Order.tax).label("tax"),
+                func.sum(Order.total).label("total"),
+                _zero("refunds"),
+                _zero("refunded"),
+            )
+            .where(*self._sales_in(since, until))
+            .group_by(Order.staff_id)
+        )
+        given_back = (
+            select(
+                Refund.staff_id,
+                _zero("sales"),
+                -func.sum(Refund.subtotal),
+                -func.sum(Refund.tax),
+                -func.sum(Refund.total),
+                func.count(Refund.id),
+                func.sum(Refund.total),
+            )
+            .where(*self._refunds_in(since, until))
+            .group_by(Refund.staff_id)
+        )
+        both = union_all(sold, given_back).subquery()
+        figures = [
+            func.sum(c)
+            for c in (
+                both.c.sales,
+                both.c.net,
+                both.c.tax,
+                both.c.total,
+                both.c.refunds,
+                both.c.refunded,
+            )
+        ]
+        rows = self.session.execute(
+            select(both.c.staff_id, Staff.name, *figures)
+            .outerjoin(Staff, Staff.id == both.c.staff_id)
+            .group_by(both.c.staff_id, Staff.name)
+            .order_by(Staff.name.is_(None), Staff.name)
+        )
+        return [
+            CashierSales(staff_id, name or NO_CASHIER, *(int(v) for v in figures))
+            for staff_id, name, *figures in rows
+        ]

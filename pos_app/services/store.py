@@ -10,16 +10,24 @@ from datetime import date, datetime
 
 from ..domain.cart import ProductSnapshot
 from ..domain.catalogue import ProductDraft
+from ..domain.staff import StaffMember
 from ..persistence.engine import Database
 from ..repositories.audit import AuditRepository, AuditRow
 from ..repositories.catalogue import CatalogueRepository
 from ..repositories.customers import CustomerRepository
 from ..repositories.ledger import AccountBalance, LedgerRepository
-from ..repositories.reports import DaySales, ProductSales, ReportsRepository, TenderTakings
+from ..repositories.reports import (
+    CashierSales,
+    DaySales,
+    ProductSales,
+    ReportsRepository,
+    TenderTakings,
+)
 from ..repositories.sales import SalesRepository
 from ..repositories.staff import StaffRepository, StaffRow, staff_row
 from ..repositories.unit_of_work import UnitOfWork
 from .integrity import CheckReport, run_check
+from .reports import ReportRequest, ReportResult, run_report
 
 
 @dataclass(frozen=True)
@@ -250,11 +258,21 @@ class Store:
             return None if p is None else self._product_row(p)
 
     # -- reports (one aggregate query each, computed by the database) ------------------------
-    def takings_by_tender(self, since: datetime, until: datetime) -> list[TenderTakings]:
-        """Cash and card taken by sales completed in ``[since, until)`` (the Z report's
-        stand-in until tills have sessions)."""
+    # A period is two local calendar days (both included) at ``utc_offset_minutes`` from
+    # UTC, or two aware instants [since, until). Figures are net of refunds.
+    def report(self, request: ReportRequest, actor: StaffMember | None) -> ReportResult:
+        """What the Reports screen shows (refused unless ``actor`` may see reports)."""
         with self.db.reader() as session:
-            return ReportsRepository(session).takings_by_tender(since, until)
+            return run_report(session, request, actor)
+
+    def takings_by_tender(
+        self, start: date | datetime, end: date | datetime, *, utc_offset_minutes: int = 0
+    ) -> list[TenderTakings]:
+        """Cash and card taken by sales in the period, less refunds paid back that way."""
+        with self.db.reader() as session:
+            return ReportsRepository(session).takings_by_tender(
+                start, end, utc_offset_minutes=utc_offset_minutes
+            )
 
     def sales_by_day(
         self, first: date, last: date, *, utc_offset_minutes: int = 0
@@ -267,7 +285,22 @@ class Store:
             )
 
     def sales_by_product(
-        self, since: datetime, until: datetime, *, limit: int | None = None
+        self,
+        start: date | datetime,
+        end: date | datetime,
+        *,
+        utc_offset_minutes: int = 0,
+        limit: int | None = None,
     ) -> list[ProductSales]:
         with self.db.reader() as session:
-            return ReportsRepository(session).sales_by_product(since, until, limit=limit)
+            return ReportsRepository(session).sales_by_product(
+                start, end, utc_offset_minutes=utc_offset_minutes, limit=limit
+            )
+
+    def sales_by_cashier(
+        self, start: date | datetime, end: date | datetime, *, utc_offset_minutes: int = 0
+    ) -> list[CashierSales]:
+        with self.db.reader() as session:
+            return ReportsRepository(session).sales_by_cashier(
+                start, end, utc_offset_minutes=utc_offset_minutes
+            )
