@@ -216,6 +216,28 @@ class Store:
             repo = AuditRepository(session)
             return repo.count(), repo.verify()
 
+    # -- till sessions -------------------------------------------------------------------------
+    def till_state(self, till_name: str):  # noqa: ANN201 - a domain.till.TillState
+        """This till's open session (if any) and its last Z number, for the Till screen."""
+        from ..repositories.tills import TillRepository
+
+        with self.db.reader() as session:
+            return TillRepository(session).state(till_name)
+
+    def till_report(self, session_id: int):  # noqa: ANN201 - a domain.till.TillReport | None
+        """A session's X report (or Z report once closed), None if there is no such session."""
+        from ..repositories.tills import TillRepository
+
+        with self.db.reader() as session:
+            return TillRepository(session).report(int(session_id))
+
+    def recent_till_sessions(self, limit: int = 20, till_name: str | None = None) -> list:
+        """The newest till sessions (domain.till.TillSessionSummary), open and closed."""
+        from ..repositories.tills import TillRepository
+
+        with self.db.reader() as session:
+            return TillRepository(session).recent(limit, till_name)
+
     def count_journal(
         self,
         *,
