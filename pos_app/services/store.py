@@ -216,6 +216,28 @@ class Store:
             repo = AuditRepository(session)
             return repo.count(), repo.verify()
 
+    # -- settings and receipts (printing) ----------------------------------------------------
+    def settings(self):  # noqa: ANN201 - a domain.settings.StoreSettings
+        """The store's settings as stored (defaults for whatever was never saved)."""
+        from ..repositories.settings import SettingsRepository
+
+        with self.db.reader() as session:
+            return SettingsRepository(session).load()
+
+    def receipt_by_number(self, receipt_no: int):  # noqa: ANN201 - a domain.receipt.Receipt
+        """A completed sale's receipt rebuilt from what was stored, for a reprint: the same
+        ``receipt_of`` the checkout used, so the copy reads like the original."""
+        from ..domain.errors import NotFound
+        from ..repositories.sales import receipt_of
+
+        with self.db.reader() as session:
+            sales = SalesRepository(session)
+            order = sales.by_receipt_no(int(receipt_no))
+            order = sales.with_lines(order.id) if order is not None else None
+            if order is None or order.receipt_no is None:
+                raise NotFound(f"There is no receipt number {receipt_no}.")
+            return receipt_of(order)
+
     # -- till sessions -------------------------------------------------------------------------
     def till_state(self, till_name: str):  # noqa: ANN201 - a domain.till.TillState
         """This till's open session (if any) and its last Z number, for the Till screen."""

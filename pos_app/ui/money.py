@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
 from PySide6.QtCore import QLocale
 
 from ..domain.money import MINOR_PER_MAJOR, format_rate, parse_amount
 
-__all__ = ["format_money", "format_rate", "parse_money", "ui_locale"]
+__all__ = ["format_money", "format_rate", "parse_money", "set_store_locale", "ui_locale"]
+
+_store_locale: str | None = None  # the store's setting, once known (see set_store_locale)
 
 
 def ui_locale() -> str:
@@ -18,10 +21,28 @@ def ui_locale() -> str:
     return "en_US" if name in {"C", ""} else name
 
 
+def set_store_locale(locale: str | None) -> None:
+    """Show money as the store's locale writes it (called at start-up and after the
+    settings are saved); ``None`` goes back to the system locale. A locale Babel does not
+    know is ignored rather than breaking every figure on screen."""
+    global _store_locale
+    if locale:
+        try:
+            Locale.parse(locale)
+        except (ValueError, TypeError, UnknownLocaleError):
+            return
+    _store_locale = locale or None
+
+
+def store_locale() -> str:
+    """The locale money is shown in: the store's when known, else the system's."""
+    return _store_locale or ui_locale()
+
+
 def format_money(minor: int, locale: str | None = None) -> str:
     """12345 -> '123.45' (or '123,45' in de_DE); grouping for thousands."""
     return format_decimal(
-        Decimal(minor) / MINOR_PER_MAJOR, format="#,##0.00", locale=locale or ui_locale()
+        Decimal(minor) / MINOR_PER_MAJOR, format="#,##0.00", locale=locale or store_locale()
     )
 
 
