@@ -41,6 +41,12 @@ def _ledger_view(store: Store, _station: Station) -> QWidget:
     return LedgerView(store)
 
 
+def _staff_view(store: Store, station: Station) -> QWidget:
+    from .staff_view import StaffView
+
+    return StaffView(store, station)
+
+
 # Views of issue 5 (till, refunds, reports, settings/staff) register themselves here with
 # one line each; each takes the store and this till's Station.
 VIEWS: list[tuple[str, str, str, Callable[[Store, Station], QWidget]]] = [
@@ -48,6 +54,7 @@ VIEWS: list[tuple[str, str, str, Callable[[Store, Station], QWidget]]] = [
     ("Catalogue", "F2", "catalogueView", _catalogue_view),
     ("Orders", "F3", "ordersView", _orders_view),
     ("Ledger", "F4", "ledgerView", _ledger_view),
+    ("Staff", "Ctrl+U", "staffView", _staff_view),
 ]
 
 
