@@ -89,6 +89,10 @@ class LedgerRepository:
         order_id: int | None = None,
         purchase_id: int | None = None,
         transaction: JournalTransaction | None = None,
+        refund_id: int | None = None,
+        reverses_id: int | None = None,
+        till_session_id: int | None = None,
+        staff_id: int | None = None,
     ) -> JournalTransaction:
         """Write a balanced transaction (checked here and, on PostgreSQL, again at commit)."""
         postings = balanced(postings)
@@ -97,6 +101,8 @@ class LedgerRepository:
             transaction = self.new_transaction(
                 description, kind, order_id=order_id, purchase_id=purchase_id
             )
+            transaction.refund_id, transaction.reverses_id = refund_id, reverses_id
+            transaction.till_session_id, transaction.staff_id = till_session_id, staff_id
         else:
             transaction.description = description
         self.session.flush()
@@ -113,9 +119,14 @@ class LedgerRepository:
         *,
         order_id: int | None = None,
         purchase_id: int | None = None,
+        refund_id: int | None = None,
+        reverses_id: int | None = None,
+        till_session_id: int | None = None,
+        staff_id: int | None = None,
     ) -> int:
         """``post`` without an object: header and entries as two Core INSERTs, no flush.
-        For the till, whose sale never looks at its journal transaction again."""
+        For the till, whose sale never looks at its journal transaction again. A refund
+        names the transaction it ``reverses``; till postings name their session."""
         postings = balanced(postings)
         ids = self.check_accounts(postings)
         connection = self.session.connection()
@@ -126,6 +137,10 @@ class LedgerRepository:
                 "kind": kind,
                 "order_id": order_id,
                 "purchase_id": purchase_id,
+                "refund_id": refund_id,
+                "reverses_id": reverses_id,
+                "till_session_id": till_session_id,
+                "staff_id": staff_id,
             },
         ).scalar_one()
         connection.execute(_RECORD_ENTRIES, _entry_rows(transaction_id, postings, ids))

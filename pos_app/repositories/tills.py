@@ -1,20 +1,32 @@
 """Till sessions (shifts): opening, the sale's check that the session is open, cash
 movements, the session's figures (X and Z reports) and closing.
 
-Locks, on PostgreSQL (SQLite has one writer at a time and needs none of this):
+Locks on the session row, on PostgreSQL (SQLite has one writer at a time and needs none):
 
-- a sale bumps ``sales_count`` with a conditional UPDATE (``record_sale``): a row lock held
-  until it commits, taken after the receipt counter;
-- a cash movement takes ``FOR KEY SHARE`` on the session while it is open (``hold_open``):
-  it never waits for a sale, only for a closing;
-- closing takes ``FOR UPDATE`` on the session *before* anything else (``lock_for_closing``),
-  so it waits for every sale, refund or cash movement in flight on that session, then reads
-  the figures (READ COMMITTED: the next statement sees what they committed), then bumps the
-  'z' counter, then writes. A sale or movement arriving after that finds the session closed.
-  Closing takes the session row before the 'z' counter, the reverse of the sale's receipt
-  counter → session: no transaction holds 'z' and then waits for a session row (the only
-  holder of 'z' is a closing, which already holds its own session), so no cycle can form,
-  and one till's slow closing never holds up another till's Z number.
+- a sale bumps ``sales_count`` with a conditional UPDATE (``record_sale``): FOR NO KEY
+  UPDATE, held until it commits, taken after the receipt counter;
+- a cash movement (and a refund) takes FOR SHARE while the session is open
+  (``hold_open``): it conflicts with a sale committing and with a closing, and re-checks
+  "still open" after waiting for either;
+- closing takes FOR NO KEY UPDATE *before* anything else (``lock_for_closing``), so it
+  waits for every sale, refund or cash movement committing on that session, then reads the
+  figures (READ COMMITTED: each statement sees what they committed), then bumps the 'z'
+  counter, then writes. A sale, refund or movement arriving later waits for the closing and
+  then finds the session closed (TillClosed), so nothing lands in a closed session that its
+  Z misses.
+
+Why not FOR UPDATE: every order header holds FOR KEY SHARE on its session (the foreign key)
+from the moment the checkout opens; FOR UPDATE would wait for checkouts still open and can
+starve behind a busy till. FOR NO KEY UPDATE leaves them be: they fail at confirm instead.
+(Setting ``z_no`` needs no stronger lock because its uniqueness is a partial index.)
+
+Lock order: the brief's order puts counters before the session row; closing takes its
+session row before the 'z' counter. No cycle can form: the only transaction that holds 'z'
+is a closing, which already holds its own session row and then waits only for the audit
+counter (always last); a sale or refund holds the receipt/refund counter and waits for the
+session row but never for 'z'. Taking the session first also means one till's closing,
+waiting for its sale in flight, never holds the 'z' counter and so never holds up another
+till's closing.
 """
 
 from __future__ import annotations
@@ -105,13 +117,15 @@ class TillRepository:
 
     # -- cash movements -------------------------------------------------------------------
     def hold_open(self, session_id: int) -> bool:
-        """True if the session is open, and keep it so until commit (FOR KEY SHARE on
-        PostgreSQL: a closing waits for us, a sale does not). False if closed or unknown."""
+        """True if the session is open, and keep it so until commit (FOR SHARE on
+        PostgreSQL: a closing waits for us, or we for it and then see it closed). False if
+        closed or unknown. For cash movements and refunds: call it before writing anything
+        that belongs to the session, after any counter (lock order)."""
         return (
             self.session.execute(
                 select(TillSession.id)
                 .where(TillSession.id == session_id, TillSession.status == "open")
-                .with_for_update(read=True, key_share=True)
+                .with_for_update(read=True)
             ).first()
             is not None
         )
@@ -134,10 +148,12 @@ class TillRepository:
 
     # -- closing --------------------------------------------------------------------------
     def lock_for_closing(self, session_id: int) -> str | None:
-        """Lock the session row (FOR UPDATE on PostgreSQL, taken first by a closing) and
-        return its status, or None if there is no such session."""
+        """Lock the session row (FOR NO KEY UPDATE on PostgreSQL, taken first by a closing)
+        and return its status, or None if there is no such session."""
         return self.session.execute(
-            select(TillSession.status).where(TillSession.id == session_id).with_for_update()
+            select(TillSession.status)
+            .where(TillSession.id == session_id)
+            .with_for_update(key_share=True)
         ).scalar_one_or_none()
 
     def close(
