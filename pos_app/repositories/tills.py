@@ -64,14 +64,6 @@ _COUNT_SALE = (
 )
 
 
-# A refund takes the session row's lock without counting a sale (see require_open).
-_HOLD_OPEN = (
-    update(TillSession)
-    .where(TillSession.id == bindparam("session_id"), TillSession.status == "open")
-    .values(status=TillSession.status)
-)
-
-
 class TillRepository:
     def __init__(self, session: Session):
         self.session = session
@@ -101,16 +93,6 @@ class TillRepository:
         return (
             self.session.connection()
             .execute(_COUNT_SALE, {"session_id": session_id})
-            .rowcount
-            == 1
-        )
-
-    def require_open(self, session_id: int) -> bool:
-        """Like ``record_sale`` without counting: row-locks the session while it is open
-        (so a closing waits for the refund in flight); False if it is closed."""
-        return (
-            self.session.connection()
-            .execute(_HOLD_OPEN, {"session_id": session_id})
             .rowcount
             == 1
         )
