@@ -189,8 +189,10 @@ def receipt_parts(
         )
 
     totals: list[Figure] = []
-    sale_discount = int(getattr(receipt, "discount", 0) or 0) or sum(
-        _sale_discount_of(line) for line in receipt.lines
+    sale_discount = (
+        int(getattr(receipt, "sale_discount", 0) or 0)
+        or int(getattr(receipt, "discount", 0) or 0)
+        or sum(_sale_discount_of(line) for line in receipt.lines)
     )
     if sale_discount:
         totals.append(Figure("Sale discount", money(-sale_discount)))
@@ -211,7 +213,7 @@ def receipt_parts(
     rounding = int(getattr(receipt, "cash_rounding", 0) or 0)
     if rounding:
         totals.append(Figure("Cash rounding", money(rounding)))
-        totals.append(Figure("To pay in cash", money(receipt.total + rounding), strong=True))
+        totals.append(Figure("Cash total", money(receipt.total + rounding), strong=True))
     if include_tax:  # tax is in the prices: the total, then what of it was tax
         taxes = [Figure("Tax included:", "")] + taxes if taxes else [
             Figure("Tax included", money(receipt.tax))

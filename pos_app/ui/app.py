@@ -14,7 +14,9 @@ from .station import Station
 def create_main_window(store: Store, station: Station | None = None) -> QMainWindow:
     """The one entry point the app, the self-test and the screenshot script use."""
     from .main_window import MainWindow
+    from .money import apply_store_locale
 
+    apply_store_locale(store)  # money in the store's locale (Settings)
     return MainWindow(store, station)
 
 

@@ -133,6 +133,10 @@ class CartView(QWidget):
         self.saveOrderButton.clicked.connect(self.save_as_order)
         self.lastReceiptPanel, self.lastReceiptLabel = side.lastReceiptPanel, side.lastReceiptLabel
         self.lastChangeLabel, self.receiptText = side.lastChangeLabel, side.receiptText
+        from .receipt_actions import ReceiptActions  # Print, PDF, Reprint, Open drawer
+
+        self.receiptActions = ReceiptActions(self.store, self.station, lambda: self.last_receipt)
+        side.lastReceiptPanel.layout().addWidget(self.receiptActions)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -336,6 +340,7 @@ class CartView(QWidget):
                 " Next customer, please.",
                 seconds=8,
             )
+            self.receiptActions.after_sale(receipt)  # prints only if the settings say so
         elif shortage is not None:
             rows = self.model.mark_short(shortage.shortages)
             self.message.show_error(

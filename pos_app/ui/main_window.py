@@ -47,6 +47,12 @@ def _staff_view(store: Store, station: Station) -> QWidget:
     return StaffView(store, station)
 
 
+def _settings_view(store: Store, station: Station) -> QWidget:
+    from .settings_view import SettingsView
+
+    return SettingsView(store, station)
+
+
 # Views of issue 5 (till, refunds, reports, settings/staff) register themselves here with
 # one line each; each takes the store and this till's Station.
 VIEWS: list[tuple[str, str, str, Callable[[Store, Station], QWidget]]] = [
@@ -55,6 +61,7 @@ VIEWS: list[tuple[str, str, str, Callable[[Store, Station], QWidget]]] = [
     ("Orders", "F3", "ordersView", _orders_view),
     ("Ledger", "F4", "ledgerView", _ledger_view),
     ("Staff", "Ctrl+U", "staffView", _staff_view),
+    ("Settings", "Ctrl+,", "settingsView", _settings_view),
 ]
 
 

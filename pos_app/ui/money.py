@@ -10,7 +10,14 @@ from PySide6.QtCore import QLocale
 
 from ..domain.money import MINOR_PER_MAJOR, format_rate, parse_amount
 
-__all__ = ["format_money", "format_rate", "parse_money", "set_store_locale", "ui_locale"]
+__all__ = [
+    "apply_store_locale",
+    "format_money",
+    "format_rate",
+    "parse_money",
+    "set_store_locale",
+    "ui_locale",
+]
 
 _store_locale: str | None = None  # the store's setting, once known (see set_store_locale)
 
@@ -32,6 +39,21 @@ def set_store_locale(locale: str | None) -> None:
         except (ValueError, TypeError, UnknownLocaleError):
             return
     _store_locale = locale or None
+
+
+def apply_store_locale(store) -> None:  # noqa: ANN001 - a services.store.Store
+    """At start-up: money in the store's locale once an owner has saved the settings (a
+    store that never did keeps the system's). Never stops the till from starting."""
+    import logging
+
+    from ..domain.settings import StoreSettings
+
+    try:
+        settings = store.settings()
+    except Exception:  # noqa: BLE001 - a missing table or a busy database: keep the default
+        logging.getLogger(__name__).warning("store locale not read", exc_info=True)
+        return
+    set_store_locale(None if settings == StoreSettings() else settings.locale)
 
 
 def store_locale() -> str:

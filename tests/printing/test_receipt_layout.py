@@ -156,7 +156,7 @@ class RichReceipt:
     customer_code: str | None = None
     cashier: str = ""
     till_name: str = ""
-    discount: int = 0
+    sale_discount: int = 0
     cash_rounding: int = 0
     prices_include_tax: bool = False
 
@@ -170,13 +170,13 @@ def test_discounts_and_cash_rounding_are_shown_when_the_receipt_has_them():
     rich = RichReceipt(
         1, 9, WHEN, lines, 3060, 612, 3672,
         (Payment(TenderKind.CASH, 3670, 4000, 330),),
-        discount=180, cash_rounding=-2,
+        sale_discount=180, cash_rounding=-2,
     )
     text = receipt_text(rich, SETTINGS, width=40, when=fixed_time)
     assert pair("  Discount", "-3.60", 40) in text
     assert pair("Sale discount", "-1.80", 40) in text
     assert pair("Cash rounding", "-0.02", 40) in text
-    assert pair("To pay in cash", "36.70", 40) in text
+    assert pair("Cash total", "36.70", 40) in text
 
 
 def test_tax_inclusive_prices_show_the_tax_included_after_the_total():
