@@ -211,6 +211,20 @@ def _run_checks(test: SelfTest, folder: Path) -> None:
         state["demo"] = True
         return f"{count} products"
 
+    def till_opened() -> str:
+        from .repositories import UnitOfWork
+        from .services.demo_data import DEMO_STAFF
+        from .services.staff import sign_in
+        from .services.till import open_till
+
+        db = state["db"]
+        name, _role, pin = DEMO_STAFF[-1]  # the demo cashier: her PIN checked with scrypt
+        with UnitOfWork(db.writer) as uow:
+            cashier = sign_in(uow, name, pin)
+        with UnitOfWork(db.writer) as uow:
+            state["shift"] = shift = open_till(uow, cashier, "Self-test till", 10_000)
+        return f"{cashier.name} ({cashier.role.value}) signed in, session {shift.session_id}"
+
     def sale_rolled_back() -> str:
         from .repositories import UnitOfWork
         from .services.sale import Checkout
@@ -221,7 +235,7 @@ def _run_checks(test: SelfTest, folder: Path) -> None:
         orders_before = _count_orders(db)
         stock_before = store.lookup(DEMO_BARCODE).stock_on_hand
         with UnitOfWork(db.writer) as uow:
-            checkout = Checkout(uow)
+            checkout = Checkout(uow, shift=state["shift"])
             order_id = checkout.begin()
             _ensure(order_id, "no order number")
             checkout.add(DEMO_BARCODE, 2)
@@ -243,7 +257,7 @@ def _run_checks(test: SelfTest, folder: Path) -> None:
         db = state["db"]
         orders_before = _count_orders(db)
         with UnitOfWork(db.writer) as uow:
-            checkout = Checkout(uow)
+            checkout = Checkout(uow, shift=state["shift"])
             checkout.begin()
             checkout.add(DEMO_BARCODE, 1)
             total = checkout.totals().total
@@ -281,8 +295,9 @@ def _run_checks(test: SelfTest, folder: Path) -> None:
     test.check("icons", icons, needs=("app",))
     test.check("main window", main_window, needs=("app", "db"))
     test.check("demo data", demo_data, needs=("db",))
-    test.check("sale rolled back", sale_rolled_back, needs=("db", "demo"))
-    test.check("sale confirmed and store check", sale_confirmed, needs=("db", "demo"))
+    test.check("till opened", till_opened, needs=("db", "demo"))
+    test.check("sale rolled back", sale_rolled_back, needs=("db", "demo", "shift"))
+    test.check("sale confirmed and store check", sale_confirmed, needs=("db", "demo", "shift"))
     test.check("postgresql driver", postgresql_driver)
     if importlib.util.find_spec("escpos") is not None:
         test.check("receipt printer data", receipt_printer_data)

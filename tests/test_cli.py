@@ -13,11 +13,15 @@ import pytest
 from sqlalchemy import text
 
 from pos_app.cli import main
+from pos_app.domain.errors import TillClosed
+from pos_app.domain.postings import STANDARD_CHART
 from pos_app.domain.tender import Tender
 from pos_app.persistence.engine import Database
 from pos_app.persistence.migrate import head_revision
 from pos_app.repositories import UnitOfWork
 from pos_app.services.sale import Checkout
+from pos_app.services.staff import sign_in
+from pos_app.services.till import current_shift, open_till
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -57,12 +61,17 @@ def test_db_upgrade_on_a_fresh_file_is_idempotent(capsys, sqlite_file):
     assert path.exists()
     assert f"at revision {head_revision()}" in out
     first = rows(url, "SELECT code FROM accounts ORDER BY code")
-    assert len(first) == 10
+    assert len(first) == len(STANDARD_CHART)
     code, out, err = run(capsys, "--database-url", url, "db", "upgrade")
     assert code == 0, err
     assert f"at revision {head_revision()}" in out
     assert rows(url, "SELECT code FROM accounts ORDER BY code") == first  # not seeded twice
-    assert rows(url, "SELECT name, value FROM counters") == [("receipt", 0)]
+    assert sorted(rows(url, "SELECT name, value FROM counters")) == [
+        ("audit", 0),
+        ("receipt", 0),
+        ("refund", 0),
+        ("z", 0),
+    ]
 
 
 def test_demo_data_loads_once_through_receivings(capsys, sqlite_file):
@@ -92,10 +101,23 @@ def test_demo_data_loads_once_through_receivings(capsys, sqlite_file):
     assert sum(cost for _, cost in purchases) == value
     code, report = check_json(capsys, url)
     assert code == 0 and report["ok"], report["problems"]
+    # three people to sign in as, so the till can be used straight away
+    assert sorted(rows(url, "SELECT name, role, active FROM staff")) == [
+        ("Cass", "cashier", 1),
+        ("Max", "manager", 1),
+        ("Olive", "owner", 1),
+    ]
+    db = Database.connect(url)
+    try:
+        for name, pin in [("Olive", "1234"), ("Max", "2345"), ("Cass", "3456")]:
+            with UnitOfWork(db.writer) as uow:
+                assert sign_in(uow, name, pin).name == name
+    finally:
+        db.dispose()
 
     before = {
         table: rows(url, f"SELECT count(*) FROM {table}")[0][0]
-        for table in ("products", "customers", "purchases", "journal_transactions")
+        for table in ("products", "customers", "purchases", "journal_transactions", "staff")
     }
     code, out, err = run(capsys, "--database-url", url, "demo-data")
     assert code == 0, err
@@ -141,11 +163,19 @@ def test_check_on_an_empty_or_unmigrated_database(capsys, sqlite_file):
 
 
 def make_sales(url: str, count: int) -> None:
+    """Sales on "Till 1" by the demo store's cashier, in its open session (opened if none)."""
     db = Database.connect(url)
     try:
+        with UnitOfWork(db.writer) as uow:
+            cass = sign_in(uow, "Cass", "3456")
+        with UnitOfWork(db.writer) as uow:
+            try:
+                shift = current_shift(uow, cass, "Till 1")
+            except TillClosed:
+                shift = open_till(uow, cass, "Till 1", 10_000)
         for _ in range(count):
             with UnitOfWork(db.writer) as uow:
-                checkout = Checkout(uow)
+                checkout = Checkout(uow, shift=shift)
                 checkout.add("NW-001")
                 checkout.add("NW-002", 2)
                 checkout.confirm([Tender.card(checkout.totals().total)])

@@ -17,6 +17,7 @@ EXPECTED_CHECKS = [
     "icons",
     "main window",
     "demo data",
+    "till opened",
     "sale rolled back",
     "sale confirmed and store check",
     "postgresql driver",

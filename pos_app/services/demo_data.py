@@ -1,4 +1,5 @@
-"""A demo store: the Northwind catalogue, a few customers, stock received the normal way."""
+"""A demo store: the Northwind catalogue, a few customers, stock received the normal way, and
+three people to sign in as (owner Olive PIN 1234, manager Max 2345, cashier Cass 3456)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from importlib import resources
 from ..domain.catalogue import CustomerDraft, ProductDraft
 from ..domain.money import parse_amount, parse_rate
 from ..domain.postings import Accounts, Posting
+from ..domain.staff import Role, StaffMember
 from ..repositories.unit_of_work import UnitOfWork
 from .catalogue import add_customer, add_product
 from .journal import post_journal
 from .receiving import Receiving
+from .staff import add_staff
 
 CUSTOMERS = [
     CustomerDraft("ALFKI", "Alfreds Futterkiste", "Maria Anders", "Germany"),
@@ -25,12 +28,34 @@ CUSTOMERS = [
     CustomerDraft("BLAUS", "Blauer See Delikatessen", "Hanna Moos", "Germany"),
 ]
 
+# The first is the owner (the first person of a store always is); she adds the others.
+DEMO_STAFF = [
+    ("Olive", Role.OWNER, "1234"),
+    ("Max", Role.MANAGER, "2345"),
+    ("Cass", Role.CASHIER, "3456"),
+]
+
 OPENING_CAPITAL = 500_000  # 5,000.00 put in by the owner
 
 
 def demo_rows() -> list[dict[str, str]]:
     text = resources.files("pos_app.resources").joinpath("demo_catalogue.csv").read_text("utf-8")
     return list(csv.DictReader(io.StringIO(text)))
+
+
+def load_demo_staff(new_uow: Callable[[], UnitOfWork]) -> bool:
+    """Add the demo people, once: a store that already has anyone keeps exactly its own
+    staff (well-known PINs never land in a store that is really used)."""
+    with new_uow() as uow:
+        with uow.guard():
+            if uow.staff.count() > 0:
+                return False
+    owner: StaffMember | None = None
+    for name, role, pin in DEMO_STAFF:
+        with new_uow() as uow:
+            member = add_staff(uow, owner, name, role, pin)
+        owner = owner or member
+    return True
 
 
 def load_demo_store(new_uow: Callable[[], UnitOfWork]) -> bool:
@@ -73,4 +98,5 @@ def load_demo_store(new_uow: Callable[[], UnitOfWork]) -> bool:
             for row in supplied:
                 receiving.add(row["sku"], int(row["opening_stock"]), parse_amount(row["cost"]))
             receiving.confirm()
+    load_demo_staff(new_uow)
     return True

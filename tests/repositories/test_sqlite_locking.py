@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pos_app.domain.cart import Cart
 from pos_app.domain.errors import DatabaseBusy, DuplicateValue, InvalidState, OutOfStock
+from pos_app.domain.staff import Role, Shift
 from pos_app.domain.tender import Tender
 from pos_app.persistence.engine import Database
 from pos_app.persistence.models import Product
@@ -29,7 +30,15 @@ from pos_app.repositories import UnitOfWork
 from pos_app.repositories.catalogue import snapshot_of
 from pos_app.services.customer_orders import save_order, ship_order
 from pos_app.services.sale import Checkout
-from tests.factories import assert_clean, customer, product, snapshot, stock_of
+from tests.factories import (
+    assert_clean,
+    customer,
+    open_shift,
+    product,
+    snapshot,
+    staff,
+    stock_of,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BUSY_TIMEOUT_S = 0.5
@@ -51,9 +60,13 @@ from pos_app.services.customer_orders import save_order, ship_order
 from pos_app.services.journal import ManualJournalEntry, post_journal
 from pos_app.services.receiving import Receiving
 from pos_app.services.sale import Checkout
+from pos_app.domain.staff import Role, Shift, StaffMember
 from sqlalchemy import text
 
 url, timeout, actions = sys.argv[1], float(sys.argv[2]), sys.argv[3].split(",")
+# This till's open session, opened before the test took the lock (see the ``tills`` fixture).
+session_id, till_name, staff_id, staff_name, role = json.loads(sys.argv[4])
+SHIFT = Shift(session_id, till_name, StaffMember(staff_id, staff_name, Role(role)))
 db = Database.connect(url, busy_timeout_s=timeout)
 
 def read(uow):
@@ -61,15 +74,15 @@ def read(uow):
         return session.execute(text("SELECT count(*) FROM products")).scalar_one()
 
 def checkout_scan(uow):  # the first thing a cashier does: scan
-    checkout = Checkout(uow)
+    checkout = Checkout(uow, shift=SHIFT)
     checkout.add("CHAI")
     return checkout.confirm([Tender.card(checkout.totals().total)]).receipt_no
 
 def checkout_begin(uow):  # the order number shown when the dialog opens
-    return Checkout(uow).begin()
+    return Checkout(uow, shift=SHIFT).begin()
 
 def checkout_for_customer(uow):  # a sale on account names the customer first
-    checkout = Checkout(uow)
+    checkout = Checkout(uow, shift=SHIFT)
     checkout.cart.customer_code = "ALFKI"
     return checkout.begin()
 
@@ -97,7 +110,7 @@ def journal_begin(uow):
     return ManualJournalEntry(uow).begin()
 
 def order_save(uow):
-    checkout = Checkout(uow)
+    checkout = Checkout(uow, shift=SHIFT)
     checkout.add("CHAI")
     return save_order(uow, checkout.cart, "ALFKI")
 
@@ -136,11 +149,23 @@ WRITES = (
 BUSY = "pos_app.domain.errors.DatabaseBusy"
 
 
-def second_till(url: str, actions: list[str], timeout: float = BUSY_TIMEOUT_S) -> dict:
-    """Run actions in another process; a hang fails the test instead of blocking CI."""
+def second_till(
+    url: str, shift: Shift, actions: list[str], timeout: float = BUSY_TIMEOUT_S
+) -> dict:
+    """Run actions in another process selling in ``shift``; a hang fails the test instead
+    of blocking CI."""
+    till = json.dumps(
+        [
+            shift.session_id,
+            shift.till_name,
+            shift.cashier.staff_id,
+            shift.cashier.name,
+            Role(shift.cashier.role).value,
+        ]
+    )
     try:
         done = subprocess.run(
-            [sys.executable, "-c", SECOND_TILL, url, str(timeout), ",".join(actions)],
+            [sys.executable, "-c", SECOND_TILL, url, str(timeout), ",".join(actions), till],
             check=False,
             capture_output=True,
             text=True,
@@ -159,10 +184,21 @@ def shop(sqlite_db):
     product(new_uow, "CHAI", price=1800, cost=1000, stock=12, barcode="5000001")
     customer(new_uow, "ALFKI")
     with new_uow() as uow:  # an open customer order (id 1) for the shipping screen
-        checkout = Checkout(uow)
-        checkout.add("CHAI", 2)
-        assert save_order(uow, checkout.cart, "ALFKI") == 1
+        cart = Cart()
+        cart.add(uow.catalogue.sellable("CHAI"), 2)
+        assert save_order(uow, cart, "ALFKI") == 1
     return new_uow
+
+
+@pytest.fixture
+def tills(shop) -> tuple[Shift, Shift]:
+    """Olive's open sessions on this till and on the second one (the other window or
+    process), opened before any test takes the write lock."""
+    olive = staff(shop)
+    return (
+        open_shift(shop, till="Till 1", cashier=olive),
+        open_shift(shop, till="Till 2", cashier=olive),
+    )
 
 
 def test_sqlite_pragmas_are_on(sqlite_url):
@@ -188,11 +224,12 @@ def test_sqlite_pragmas_are_on(sqlite_url):
 
 @pytest.mark.slow
 def test_a_second_process_gets_database_busy_while_a_dialog_holds_the_write_lock(
-    sqlite_db, sqlite_url, shop
+    sqlite_db, sqlite_url, shop, tills
 ):
+    this_till, other_till = tills
     before = snapshot(sqlite_db)
     with shop() as holder:
-        checkout = Checkout(holder)
+        checkout = Checkout(holder, shift=this_till)
         checkout.begin()  # flushed: this dialog now holds the write lock
         checkout.add("CHAI", 2)
 
@@ -206,7 +243,7 @@ def test_a_second_process_gets_database_busy_while_a_dialog_holds_the_write_lock
 
         # … and in another process, while every kind of write is refused there
         started = time.monotonic()
-        results = second_till(sqlite_url, ["read", *WRITES])
+        results = second_till(sqlite_url, other_till, ["read", *WRITES])
         wall = time.monotonic() - started
         assert results["read"]["outcome"] == "ok" and results["read"]["value"] == 1
         for name in WRITES:
@@ -222,7 +259,7 @@ def test_a_second_process_gets_database_busy_while_a_dialog_holds_the_write_lock
     assert stock_of(sqlite_db, "CHAI") == 10
 
     # with the dialog closed, the second process writes
-    results = second_till(sqlite_url, ["checkout_scan", "journal"])
+    results = second_till(sqlite_url, other_till, ["checkout_scan", "journal"])
     assert results["checkout_scan"] == {**results["checkout_scan"], "outcome": "ok", "value": 2}
     assert results["journal"]["outcome"] == "ok"
     assert stock_of(sqlite_db, "CHAI") == 9
@@ -230,23 +267,27 @@ def test_a_second_process_gets_database_busy_while_a_dialog_holds_the_write_lock
     assert_clean(sqlite_db)
 
 
-def test_a_cancelled_dialog_releases_the_lock(sqlite_db, sqlite_url, shop):
+def test_a_cancelled_dialog_releases_the_lock(sqlite_db, sqlite_url, shop, tills):
+    this_till, other_till = tills
     holder = shop().open()
-    checkout = Checkout(holder)
+    checkout = Checkout(holder, shift=this_till)
     checkout.begin()
     checkout.cancel()  # rollback: the lock goes with it even though the dialog is still open
-    results = second_till(sqlite_url, ["checkout_scan"])
+    results = second_till(sqlite_url, other_till, ["checkout_scan"])
     assert results["checkout_scan"]["outcome"] == "ok", results
     holder.close()
     assert_clean(sqlite_db)
 
 
-def test_the_same_unit_of_work_goes_on_after_database_busy(sqlite_db, sqlite_url, shop):
+def test_the_same_unit_of_work_goes_on_after_database_busy(
+    sqlite_db, sqlite_url, shop, tills
+):
+    this_till, other_till = tills
     second = Database.connect(sqlite_url, busy_timeout_s=0.2)
     try:
         with shop() as holder, UnitOfWork(second.writer) as waiting:
-            Checkout(holder).begin()
-            checkout = Checkout(waiting)
+            Checkout(holder, shift=this_till).begin()
+            checkout = Checkout(waiting, shift=other_till)
             with pytest.raises(DatabaseBusy):
                 checkout.begin()
             with pytest.raises(DatabaseBusy):
@@ -270,17 +311,17 @@ def little_shop(new_uow):
     return new_uow
 
 
-def test_unit_of_work_is_usable_after_out_of_stock(db, little_shop):
+def test_unit_of_work_is_usable_after_out_of_stock(db, little_shop, shift):
     before = snapshot(db)
     with little_shop() as uow:
-        checkout = Checkout(uow)
+        checkout = Checkout(uow, shift=shift)
         checkout.begin()
         checkout.add("CHAI", 5)
         with pytest.raises(OutOfStock):
             checkout.confirm([Tender.cash(100_000)])
         assert snapshot(db) == before
         # a new sale on the same unit of work (same dialog, next customer)
-        again = Checkout(uow)
+        again = Checkout(uow, shift=shift)
         again.add("SYRUP")
         assert again.confirm([Tender.cash(2000)]).receipt_no == 1
 
@@ -303,10 +344,10 @@ def test_unit_of_work_is_usable_after_out_of_stock(db, little_shop):
     assert_clean(db)
 
 
-def test_unit_of_work_is_usable_after_an_integrity_error(db, little_shop):
+def test_unit_of_work_is_usable_after_an_integrity_error(db, little_shop, shift):
     before = snapshot(db)
     with little_shop() as uow:
-        checkout = Checkout(uow)
+        checkout = Checkout(uow, shift=shift)
         checkout.begin()
         uow.session.add(
             Product(
@@ -325,7 +366,7 @@ def test_unit_of_work_is_usable_after_an_integrity_error(db, little_shop):
         assert snapshot(db) == before
         # every kind of use works again without PendingRollbackError
         assert uow.catalogue.by_code("5000001").sku == "CHAI"
-        checkout = Checkout(uow)
+        checkout = Checkout(uow, shift=shift)
         checkout.add("CHAI")
         receipt = checkout.confirm([Tender.card(checkout.totals().total)])
         assert receipt.receipt_no == 1
@@ -334,7 +375,7 @@ def test_unit_of_work_is_usable_after_an_integrity_error(db, little_shop):
         with pytest.raises(IntegrityError), uow.guard():
             uow.session.execute(text("UPDATE products SET stock_on_hand = -1 WHERE sku = 'CHAI'"))
         assert uow.catalogue.by_sku("CHAI") is not None
-        third = Checkout(uow)
+        third = Checkout(uow, shift=shift)
         third.add("CHAI")
         assert third.confirm([Tender.cash(5000)]).receipt_no == 2
     assert stock_of(db, "CHAI") == 1
