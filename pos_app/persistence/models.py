@@ -380,6 +380,14 @@ class TillSession(Base):
     At most one open session per till (a partial unique index). Each sale bumps
     ``sales_count`` with a conditional UPDATE while the session is open, so closing waits
     for a sale being committed and a sale can never land in a closed session.
+
+    Z numbers are unique through a partial unique index, not a UNIQUE constraint: on
+    PostgreSQL an UPDATE of a column under a constraint usable by a foreign key takes the
+    row's strongest lock (FOR UPDATE), which conflicts with the FOR KEY SHARE every sale's
+    order header takes through its till_session_id foreign key; a closing would then wait
+    for every checkout in progress (and could starve behind a busy till). Partial indexes
+    do not count, so closing needs only FOR NO KEY UPDATE, which waits just for a sale
+    being committed.
     """
 
     __tablename__ = "till_sessions"
@@ -399,6 +407,13 @@ class TillSession(Base):
             sqlite_where=text("status = 'open'"),
             postgresql_where=text("status = 'open'"),
         ),
+        Index(
+            "ix_till_sessions_z_no",
+            "z_no",
+            unique=True,
+            sqlite_where=text("z_no IS NOT NULL"),
+            postgresql_where=text("z_no IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -410,7 +425,7 @@ class TillSession(Base):
     sales_count: Mapped[int] = mapped_column(Integer, default=0)
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    z_no: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    z_no: Mapped[int | None] = mapped_column(BigInteger)
     over_short: Mapped[int | None] = mapped_column(BigInteger)
 
 

@@ -55,6 +55,7 @@ def open_till(uow: UnitOfWork, staff: StaffMember, till_name: str, opening_float
     till_name = parse_till_name(till_name)
     opening_float = check_amount(opening_float, "opening float")
     authorise(staff, Permission.OPEN_TILL)
+    uow.open()
 
     def work() -> Shift:
         if uow.tills.open_on(till_name) is not None:
@@ -103,6 +104,7 @@ def _move_cash(uow: UnitOfWork, shift: Shift, kind: str, amount: int | str, reas
     amount = parse_movement_amount(amount)
     reason = parse_reason(reason)
     staff_id = shift.cashier.staff_id
+    uow.open()
 
     def work() -> int:
         tills = uow.tills
@@ -192,6 +194,7 @@ def close_till(
     counts = check_counts(counted)
     if isinstance(session_id, bool) or not isinstance(session_id, int):
         raise InvalidInput("Choose the till session to close.", "session")
+    uow.open()
 
     def work() -> TillReport:
         tills = uow.tills

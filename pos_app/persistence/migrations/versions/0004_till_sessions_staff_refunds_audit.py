@@ -93,11 +93,12 @@ def upgrade() -> None:
     sa.CheckConstraint('sales_count >= 0', name=op.f('ck_till_sessions_sales_count_not_negative')),
     sa.ForeignKeyConstraint(['closed_by'], ['staff.id'], name=op.f('fk_till_sessions_closed_by_staff')),
     sa.ForeignKeyConstraint(['opened_by'], ['staff.id'], name=op.f('fk_till_sessions_opened_by_staff')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_till_sessions')),
-    sa.UniqueConstraint('z_no', name=op.f('uq_till_sessions_z_no'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_till_sessions'))
     )
     with op.batch_alter_table('till_sessions', schema=None) as batch_op:
         batch_op.create_index('ix_till_sessions_one_open_per_till', ['till_name'], unique=True, sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+        # Z numbers unique through a partial index, not a constraint: see models.TillSession.
+        batch_op.create_index('ix_till_sessions_z_no', ['z_no'], unique=True, sqlite_where=sa.text('z_no IS NOT NULL'), postgresql_where=sa.text('z_no IS NOT NULL'))
 
     op.create_table('cash_movements',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -358,6 +359,7 @@ def downgrade() -> None:
 
     op.drop_table('cash_movements')
     with op.batch_alter_table('till_sessions', schema=None) as batch_op:
+        batch_op.drop_index('ix_till_sessions_z_no', sqlite_where=sa.text('z_no IS NOT NULL'), postgresql_where=sa.text('z_no IS NOT NULL'))
         batch_op.drop_index('ix_till_sessions_one_open_per_till', sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
 
     op.drop_table('till_sessions')
