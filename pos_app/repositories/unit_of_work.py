@@ -24,7 +24,9 @@ from .audit import AuditRepository
 from .catalogue import CatalogueRepository
 from .customers import CustomerRepository
 from .ledger import LedgerRepository
+from .parked import ParkedRepository
 from .purchases import PurchaseRepository
+from .refunds import RefundRepository
 from .sales import SalesRepository
 from .settings import SettingsRepository
 from .staff import StaffRepository
@@ -48,6 +50,8 @@ class UnitOfWork:
     tills: TillRepository
     audit: AuditRepository
     settings: SettingsRepository
+    refunds: RefundRepository
+    parked: ParkedRepository
 
     def __init__(self, session_factory: sessionmaker[Session]):
         self._session_factory = session_factory
@@ -74,6 +78,8 @@ class UnitOfWork:
             self.tills = TillRepository(session)
             self.audit = AuditRepository(session)
             self.settings = SettingsRepository(session)
+            self.refunds = RefundRepository(session)
+            self.parked = ParkedRepository(session)
         return self
 
     @property
