@@ -153,10 +153,9 @@ def _post(
     staff_id: int,
 ) -> None:
     """A 'till' journal transaction naming its session and who did it."""
-    transaction = uow.ledger.new_transaction(description, "till")
-    transaction.till_session_id = session_id
-    transaction.staff_id = staff_id
-    uow.ledger.post(description, "till", postings, transaction=transaction)
+    uow.ledger.record(
+        description, "till", postings, till_session_id=session_id, staff_id=staff_id
+    )
 
 
 # -- reports ------------------------------------------------------------------------------
