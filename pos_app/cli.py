@@ -3,7 +3,10 @@
 pos-app                     start the till (GUI)
 pos-app db upgrade          apply database migrations
 pos-app demo-data           load the demo store into an empty database
-pos-app check [--json]      verify stock, journal and receipt invariants
+pos-app check [--json]      verify stock, journal and receipt invariants and the audit chain
+pos-app staff add --name N --role R [--by OWNER]
+                            add a person; PINs are read from stdin or asked for, never argv
+pos-app staff list          who works here
 """
 
 from __future__ import annotations
@@ -45,6 +48,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     check = verbs.add_parser("check", help="verify the store's invariants", parents=[common])
     check.add_argument("--json", action="store_true", help="print one JSON object")
+
+    staff = verbs.add_parser("staff", help="the people who work the tills", parents=[common])
+    staff_verbs = staff.add_subparsers(dest="staff_verb", metavar="ACTION", required=True)
+    add = staff_verbs.add_parser(
+        "add",
+        help="add a person (the first one is the store's owner)",
+        description="Add a person. The PIN is asked for (or read from standard input, one "
+        "per line: the owner's PIN first when --by is given, then the new PIN); "
+        "it is never taken from the command line, where other users could see it.",
+        parents=[common],
+    )
+    add.add_argument("--name", required=True, help="as they will sign in")
+    add.add_argument(
+        "--role", default="cashier", choices=["cashier", "manager", "owner"], type=str.lower
+    )
+    add.add_argument("--by", metavar="OWNER", help="an owner's name (once the store has staff)")
+    staff_verbs.add_parser("list", help="who works here", parents=[common])
     return parser
 
 
@@ -107,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
             return _demo_data(url)
         if args.verb == "check":
             return _check(url, as_json=args.json)
+        if args.verb == "staff":
+            return _staff(args, url)
     except PosError as exc:
         print(f"pos-app: {exc}", file=sys.stderr)
         return 2
@@ -175,6 +197,55 @@ def _check(url: str, *, as_json: bool) -> int:
         for problem in report.problems:
             print(f"  - {problem}")
     return 0 if report.ok else 1
+
+
+def _pin_reader():  # noqa: ANN202
+    """Prompts on a terminal (getpass, nothing echoed); otherwise one line per PIN from
+    standard input, for scripts. PINs never come from argv (``ps`` shows it to everyone)."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass, True
+    lines = iter(sys.stdin.read().splitlines() if sys.stdin is not None else [])
+    return (lambda _prompt: next(lines, "").strip()), False
+
+
+def _staff(args: argparse.Namespace, url: str) -> int:
+    from .domain.errors import InvalidInput
+    from .repositories import UnitOfWork
+    from .services.staff import add_staff, sign_in
+    from .services.store import Store
+
+    db = open_database(url)
+    try:
+        if args.staff_verb == "list":
+            rows = Store(db).staff_rows()
+            if not rows:
+                print("Nobody works here yet: add the owner with 'pos-app staff add'.")
+            for row in rows:
+                status = "active" if row.active else "switched off"
+                print(f"{row.name}\t{row.role}\t{status}")
+            return 0
+        read_pin, interactive = _pin_reader()
+        actor = None
+        if args.by:
+            with UnitOfWork(db.writer) as uow:
+                actor = sign_in(uow, args.by, read_pin(f"{args.by}'s PIN: "))
+        pin = read_pin(f"PIN for {args.name}: ")
+        if interactive and read_pin("The same PIN again: ") != pin:
+            raise InvalidInput("The two PINs differ; nobody was added.", "pin")
+        with UnitOfWork(db.writer) as uow:
+            if actor is None and uow.staff.count() > 0:
+                raise InvalidInput(
+                    "The store has staff already: add people --by an owner (whose PIN is asked).",
+                    "by",
+                )
+            member = add_staff(uow, actor, args.name, args.role, pin)
+    finally:
+        db.dispose()
+    note = "" if member.role.value == args.role else " (the first person of a store is its owner)"
+    print(f"Added {member.name} as {member.role.value}{note}.")
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

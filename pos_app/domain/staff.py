@@ -116,7 +116,7 @@ class Shift:
 
 
 # -- PINs ---------------------------------------------------------------------------------
-PIN_RE = re.compile(r"\d{4,8}")
+PIN_RE = re.compile(r"[0-9]{4,8}")  # ASCII only: "١٢٣٤" is digits to Python, not to a keypad
 MAX_NAME = 60
 # scrypt cost: ~16 MiB and a few tens of ms per try (RFC 7914's interactive-login figures).
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1

@@ -9,6 +9,7 @@ that only an owner adds staff.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from ..domain.errors import InvalidInput, PermissionDenied, WrongPin
 from ..domain.staff import (
@@ -29,6 +30,14 @@ from ..repositories.unit_of_work import UnitOfWork
 
 LOCK_AFTER = 5
 LOCK_MINUTES = 5
+NO_MATCH = "That name and PIN do not match anyone here."
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the name is unknown, so an unknown name costs the same scrypt
+    time as a known one and timing does not tell which names exist."""
+    return hash_pin("0000")
 
 
 def add_staff(
@@ -67,12 +76,18 @@ def sign_in(uow: UnitOfWork, name: str, pin: str) -> StaffMember:
     try:
         pin = parse_pin(pin)
     except InvalidInput:
-        raise WrongPin() from None
+        raise WrongPin("A PIN is 4 to 8 digits.") from None
+    try:
+        name = parse_staff_name(name)
+    except InvalidInput:  # control characters, too long: nobody is called that
+        pin_matches(pin, _dummy_hash())
+        raise WrongPin(NO_MATCH) from None
     with uow.guard():
-        row = uow.staff.by_name(" ".join(name.split()))
+        row = uow.staff.by_name(name)
         if row is None or not row.active:
             uow.rollback()
-            raise WrongPin("That name and PIN do not match anyone here.")
+            pin_matches(pin, _dummy_hash())
+            raise WrongPin(NO_MATCH)
         now = utcnow()
         if row.locked_until is not None and row.locked_until > now:
             minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
@@ -81,7 +96,7 @@ def sign_in(uow: UnitOfWork, name: str, pin: str) -> StaffMember:
         if not pin_matches(pin, row.pin_hash):
             uow.staff.record_failed_pin(row.id, LOCK_AFTER, now + timedelta(minutes=LOCK_MINUTES))
             uow.commit()
-            raise WrongPin("That name and PIN do not match anyone here.")
+            raise WrongPin(NO_MATCH)
         member = member_of(row)
         if row.failed_pins or row.locked_until is not None:
             uow.staff.clear_failed_pins(row.id)
