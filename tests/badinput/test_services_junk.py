@@ -63,12 +63,19 @@ def refused_or_accepted(db, *, field: str | None = None, fields: set[str] | None
 
 
 @pytest.fixture
-def small_shop(db, new_uow):
-    """Two products (one whose name holds LIKE wildcards) and one customer."""
+def small_shop(db, new_uow, shift):
+    """Two products (one whose name holds LIKE wildcards), one customer, an open till."""
     chai = product(new_uow, "CHAI", name="Chai", price=1800, cost=1000, stock=12, barcode="5000001")
     odd = product(new_uow, "ODD_1", name="Café 100% \\ O'Brien_x", price=250, cost=100, stock=5)
     customer(new_uow, "ALFKI", "Alfreds Futterkiste")
-    return {"db": db, "new_uow": new_uow, "chai": chai, "odd": odd, "store": Store(db)}
+    return {
+        "db": db,
+        "new_uow": new_uow,
+        "chai": chai,
+        "odd": odd,
+        "store": Store(db),
+        "shift": shift,
+    }
 
 
 def _draft_text():
@@ -185,6 +192,7 @@ def test_postings_refuse_junk_codes_and_amounts(code, debit, credit):
 # -- through the services, on both databases ------------------------------------------------
 def test_scanning_junk_finds_nothing_or_the_right_product(small_shop):
     db, store, new_uow = small_shop["db"], small_shop["store"], small_shop["new_uow"]
+    shift = small_shop["shift"]
 
     @JUNK.__class__(JUNK, max_examples=examples(db, 60, 25))
     @given(scanned=st.one_of(nasty_text, st.sampled_from([" 5000001", "chai", "CHAI ", "ODD_1"])))
@@ -195,7 +203,7 @@ def test_scanning_junk_finds_nothing_or_the_right_product(small_shop):
                 assert scanned.strip() in (found.sku, found.barcode)
             quantity, code = parse_scan(scanned)
             with new_uow() as uow:
-                checkout = Checkout(uow)
+                checkout = Checkout(uow, shift=shift)
                 try:
                     snap = checkout.add(code, quantity)
                 finally:
@@ -213,7 +221,7 @@ def test_quantities_in_the_cart_refuse_junk(small_shop):
     @given(value=st.one_of(number_text, odd_values, nasty_text))
     def check(value):
         with new_uow() as uow:
-            checkout = Checkout(uow)
+            checkout = Checkout(uow, shift=small_shop["shift"])
             checkout.add("CHAI")
             try:
                 checkout.set_quantity(small_shop["chai"], value)
@@ -376,7 +384,7 @@ def test_customer_junk_is_refused_or_stored_normalised(small_shop):
             )
         with refused_or_accepted(db, fields={"cart"}):
             with new_uow() as uow:
-                checkout = Checkout(uow)
+                checkout = Checkout(uow, shift=small_shop["shift"])
                 checkout.add("CHAI")
                 order_id = save_order(uow, checkout.cart, order_for)
             assert (order_for or "").strip().upper() == "ALFKI"

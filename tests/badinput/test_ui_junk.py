@@ -27,7 +27,7 @@ from pos_app.ui.journal_dialog import EntriesModel, ManualJournalDialog
 from pos_app.ui.product_dialog import ProductDialog
 from pos_app.ui.receiving_dialog import ReceivingDialog
 from tests.factories import snapshot, stock_of
-from tests.ui.conftest import shop, store  # noqa: F401 - the UI tests' small shop
+from tests.ui.conftest import shop, station, store  # noqa: F401 - the UI tests' small shop
 
 from .strategies import JUNK, nasty_text
 
@@ -94,8 +94,8 @@ def shown(qtbot, widget):
 
 
 @pytest.fixture
-def cart_view(qtbot, junk_shop) -> CartView:
-    view = shown(qtbot, CartView(junk_shop))
+def cart_view(qtbot, junk_shop, station) -> CartView:  # noqa: F811
+    view = shown(qtbot, CartView(junk_shop, station))
     qtbot.waitUntil(lambda: not view.background.busy())
     qtbot.waitUntil(view.scanField.hasFocus)
     yield view

@@ -14,6 +14,17 @@ def store(db) -> Store:
 
 
 @pytest.fixture
+def station(qapp, shift):
+    """This till ("Till 1") as the window sees it: Olive (owner) signed in, her till
+    session open (the ``shift`` fixture), so the Sell screen can take payment."""
+    from pos_app.ui.station import Station
+
+    station = Station("Till 1")
+    station.sign_in(shift.cashier, shift)
+    return station
+
+
+@pytest.fixture
 def shop(store, new_uow) -> Store:
     """Three products with barcodes, one nearly out, and one customer."""
     product(

@@ -67,8 +67,8 @@ def test_short_mark_clears_when_quantity_fits():
 
 
 @pytest.fixture
-def view(qtbot, shop) -> CartView:
-    view = CartView(shop)
+def view(qtbot, shop, station) -> CartView:
+    view = CartView(shop, station)
     qtbot.addWidget(view)
     view.setMinimumSize(1024, 680)  # as inside the main window
     with qtbot.waitExposed(view):

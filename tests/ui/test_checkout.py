@@ -25,9 +25,10 @@ CHAI, SYRUP, TOFU = "5000001", "5000002", "5000003"
 
 
 @pytest.fixture
-def till(qtbot, shop) -> CartView:
-    """The Sell screen in the till's window, shown, active and focused, as the cashier finds it."""
-    window = create_main_window(shop)
+def till(qtbot, shop, station) -> CartView:
+    """The Sell screen in the till's window, shown, active and focused, as the cashier finds it
+    (signed in, with the till open)."""
+    window = create_main_window(shop, station)
     qtbot.addWidget(window)
     window.resize(1366, 768)
     with qtbot.waitExposed(window):
@@ -326,3 +327,39 @@ def test_busy_database_when_the_dialog_opens_is_retried_with_enter(qtbot, till, 
     wait_closed(qtbot, till)
     assert till.last_receipt.order_id == order_id
     assert stock_of(db, "CHAI") == 11
+
+
+def test_pay_without_an_open_till_says_so_and_opens_nothing(qtbot, till, db):
+    till.station.set_shift(None)  # signed in, but the till is not open
+    scan(qtbot, till, CHAI)
+    qtbot.keyClick(till.scanField, Qt.Key.Key_F12)
+    assert till.checkout_dialog is None
+    assert till.message.is_error and "Open the till" in till.message.text()
+    assert till.scanField.hasFocus() and till.model.rowCount() == 1
+    assert count(db, "SELECT count(*) FROM orders") == 0
+
+
+def test_a_till_closed_elsewhere_refuses_the_sale_in_place(qtbot, till, db, caplog):
+    """Another till (or the back office) closed this till's session: the cashier is told in
+    the dialog, nothing is stored, and Esc takes her back to the cart."""
+    with UnitOfWork(db.writer) as uow, uow.guard():
+        uow.session.execute(
+            text(
+                "UPDATE till_sessions SET status = 'closed', z_no = 1, "
+                "closed_at = CURRENT_TIMESTAMP WHERE id = :id"
+            ),
+            {"id": till.station.shift.session_id},
+        )
+        uow.commit()
+    before = snapshot(db)
+    scan(qtbot, till, CHAI)
+    dialog = press_pay(qtbot, till)
+    qtbot.keyClick(dialog.cashGivenField, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.receipt is None
+    assert dialog.message.is_error and "closed" in dialog.message.text()
+    assert snapshot(db) == before
+    qtbot.keyClick(dialog.cashGivenField, Qt.Key.Key_Escape)
+    wait_closed(qtbot, till)
+    assert till.last_receipt is None and till.model.rowCount() == 1
+    assert snapshot(db) == before
+    assert [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")] == []

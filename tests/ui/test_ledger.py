@@ -18,10 +18,10 @@ from pos_app.ui.ledger_view import LedgerView, utc_bounds
 
 
 @pytest.fixture
-def books(shop, new_uow):
+def books(shop, new_uow, shift):
     """The shop (receivings posted) plus a cash sale of two Chai and a manual entry."""
     with new_uow() as uow:
-        checkout = Checkout(uow, Cart())
+        checkout = Checkout(uow, Cart(), shift=shift)
         checkout.begin()
         checkout.add("5000001", 2)
         checkout.confirm([Tender.cash(5000)])

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from pos_app.ui.app import create_main_window
 
 
-def test_opens_on_sell_and_switches_views(qtbot, shop):
-    window = create_main_window(shop)
+def test_opens_on_sell_and_switches_views(qtbot, shop, station):
+    window = create_main_window(shop, station)
     qtbot.addWidget(window)
     with qtbot.waitExposed(window):
         window.show()

@@ -22,8 +22,8 @@ from tests.factories import snapshot, stock_of
 
 
 @pytest.fixture
-def window(qtbot, shop):
-    window = create_main_window(shop)
+def window(qtbot, shop, station):
+    window = create_main_window(shop, station)
     qtbot.addWidget(window)
     window.resize(1366, 768)
     with qtbot.waitExposed(window):
