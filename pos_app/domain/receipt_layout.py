@@ -406,13 +406,14 @@ def receipt_html(
     out.append(table + "".join(_cells((l, "left"), (r, "right")) for l, r in parts.facts))  # noqa: E741
     out.append("</table><hr>")
     out.append(table)
+    pad = "\u00a0\u00a0\u00a0" if parts.codes_used else ""  # about the width of " A"
     for item in parts.items:
-        code = f"\u00a0{item.code}" if item.code else ""
-        out.append(_cells((item.name, "left"), (item.amount, "right"), (code, "right")))
+        amount = f"{item.amount}\u00a0{item.code}" if item.code else item.amount
+        out.append(_cells((item.name, "left"), (amount, "right")))
         if item.detail:
-            out.append(_cells((item.detail, "left"), ("", "right"), ("", "right"), indent=True))
+            out.append(_cells((item.detail, "left"), ("", "right"), indent=True))
         for label, figure in item.adjustments:
-            out.append(_cells((label, "left"), (figure, "right"), ("", "right"), indent=True))
+            out.append(_cells((label, "left"), (figure + pad, "right"), indent=True))
     out.append("</table><hr>")
     out.append(table + _figures(parts.totals) + "</table>")
     if parts.taxes:

@@ -539,6 +539,9 @@ class SettingsView(QWidget):
             tax_rates=rates,
             printer=printer,
         )
+        # The store's own rules too (name, currency, locale …), with what could not be read
+        # left at its stored value, so every problem shows at once.
+        attempt(settings.validated, None)
         if problems:
             raise _Problems(problems)
         return settings

@@ -182,6 +182,7 @@ def test_each_problem_is_shown_by_its_field_and_nothing_is_saved(qtbot, owner_vi
     assert "discount limit" in view.errors["pricing"].text()
     assert "hex" in view.errors["printer"].text()
     assert view.errors["till"].isVisible()
+    assert "needs a name" in view.errors["storeName"].text()  # every problem at once
     assert store.settings() == StoreSettings() and store.count_audit() == audit_before
 
     # Fixing the fields the form checks, the service's own checks speak in place too.
