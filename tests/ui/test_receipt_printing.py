@@ -254,3 +254,40 @@ def test_test_print_from_typed_settings_goes_to_the_printer(qtbot, store):
     with qtbot.waitSignal(printer.done, timeout=10_000):
         assert printer.test_print(escpos_settings()) == "sent"
     assert b"Test print" in dummy.output and dummy.output.endswith(CUT)
+
+
+class _PrintDialog:
+    """Stands in for QPrintDialog: the person picks "Print to file (PDF)" or cancels."""
+
+    answer = None  # set per test
+    target = ""
+
+    def __init__(self, printer, _parent=None):  # noqa: ANN001
+        self.printer = printer
+
+    def setWindowTitle(self, _title: str) -> None:  # noqa: N802 - Qt's name
+        pass
+
+    def exec(self):  # noqa: ANN201
+        from PySide6.QtPrintSupport import QPrinter
+
+        self.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        self.printer.setOutputFileName(self.target)
+        return self.answer
+
+
+def test_print_with_no_receipt_printer_goes_through_the_print_dialog(qapp, store, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QDialog
+
+    from pos_app.ui import receipt_printing
+
+    monkeypatch.setattr(receipt_printing, "QPrintDialog", _PrintDialog)
+    printer = ReceiptPrinter(store)
+    _PrintDialog.answer, _PrintDialog.target = QDialog.DialogCode.Rejected, str(tmp_path / "no.pdf")
+    assert printer.print_receipt(receipt()) == "cancelled"
+    assert not (tmp_path / "no.pdf").exists()
+    _PrintDialog.answer, _PrintDialog.target = QDialog.DialogCode.Accepted, str(tmp_path / "yes.pdf")
+    assert printer.print_receipt(receipt()) == "printed"
+    assert (tmp_path / "yes.pdf").read_bytes().startswith(b"%PDF")
+    # After a sale nothing is printed when no printer is set up (and no dialog pops up).
+    assert printer.print_receipt(receipt(), automatic=True) == "skipped"
