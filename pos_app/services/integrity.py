@@ -15,6 +15,7 @@ from ..domain.money import format_amount
 from ..domain.postings import TENDER_ACCOUNT, Accounts
 from ..persistence.models import (
     Account,
+    AuditEntry,
     Counter,
     JournalEntry,
     JournalTransaction,
@@ -23,7 +24,9 @@ from ..persistence.models import (
     PaymentRow,
     Product,
     StockMovement,
+    TillSession,
 )
+from ..repositories.audit import AuditRepository
 from .integrity_refunds import refund_problems
 
 
@@ -60,8 +63,19 @@ def run_check(session: Session) -> CheckReport:
         "journal_transactions": session.scalar(select(func.count(JournalTransaction.id))),
         "journal_entries": session.scalar(select(func.count(JournalEntry.id))),
         "stock_movements": session.scalar(select(func.count(StockMovement.id))),
+        "till_sessions": session.scalar(select(func.count(TillSession.id))),
+        "audit_rows": session.scalar(select(func.count(AuditEntry.seq))),
     }
-    for check in (_stock, _journal_balance, _trial_balance, _orders, _sale_journals, _receipts):
+    for check in (
+        _stock,
+        _journal_balance,
+        _trial_balance,
+        _orders,
+        _sale_journals,
+        _receipts,
+        _till_sales,
+        _audit_chain,
+    ):
         report.problems.extend(check(session))
     report.problems.extend(refund_problems(session))  # refunds and voids
     return report
@@ -156,7 +170,7 @@ def _orders(session: Session) -> list[str]:
             Order.status,
             Order.subtotal,
             Order.tax,
-            Order.total,
+            Order.total + Order.cash_rounding,  # what the tenders took
             func.coalesce(lines.c.net, 0),
             func.coalesce(lines.c.tax, 0),
             func.coalesce(paid.c.paid, 0),
@@ -226,7 +240,7 @@ def _sale_journals(session: Session) -> list[str]:
             Order.kind,
             Order.subtotal,
             Order.tax,
-            Order.total,
+            Order.total + Order.cash_rounding,  # what the tenders took
             func.coalesce(cost.c.cost, 0),
             posted.c.n,
             posted.c.tendered,
@@ -276,3 +290,60 @@ def _receipts(session: Session) -> list[str]:
             f"The receipt counter is at {counter} but the last receipt is {highest or 0}."
         )
     return problems
+
+
+def _till_sales(session: Session) -> list[str]:
+    """A till sale names its cashier and its till session together (sales from before
+    schema 0004 name neither); the session exists and was open when the sale completed.
+    One query over the sales that break a rule, so a clean store returns no rows."""
+    half_named = (Order.staff_id.is_(None) & Order.till_session_id.is_not(None)) | (
+        Order.staff_id.is_not(None) & Order.till_session_id.is_(None)
+    )
+    outside = Order.till_session_id.is_not(None) & (
+        TillSession.id.is_(None)
+        | (Order.completed_at < TillSession.opened_at)
+        | (TillSession.closed_at.is_not(None) & (Order.completed_at > TillSession.closed_at))
+    )
+    rows = session.execute(
+        select(
+            Order.id,
+            Order.receipt_no,
+            Order.staff_id,
+            Order.till_session_id,
+            Order.completed_at,
+            TillSession.id,
+            TillSession.till_name,
+            TillSession.opened_at,
+            TillSession.closed_at,
+        )
+        .outerjoin(TillSession, TillSession.id == Order.till_session_id)
+        .where(Order.kind == "sale", Order.completed_at.is_not(None), half_named | outside)
+        .order_by(Order.id)
+    )
+    problems: list[str] = []
+    for oid, receipt, staff_id, session_id, completed, found, till, opened, closed in rows:
+        label = f"Sale {oid}" + (f" (receipt {receipt})" if receipt is not None else "")
+        if staff_id is None and session_id is not None:
+            problems.append(f"{label} has a till session but no cashier.")
+        elif staff_id is not None and session_id is None:
+            problems.append(f"{label} has a cashier but no till session.")
+        if session_id is None:
+            continue
+        if found is None:
+            problems.append(f"{label} names till session {session_id}, which does not exist.")
+            continue
+        if completed < opened or (closed is not None and completed > closed):
+            window = f"{opened:%Y-%m-%d %H:%M:%S}–" + (
+                f"{closed:%Y-%m-%d %H:%M:%S}" if closed is not None else "still open"
+            )
+            problems.append(
+                f"{label} completed at {completed:%Y-%m-%d %H:%M:%S} UTC, outside till "
+                f"session {session_id} on {till} ({window} UTC)."
+            )
+    return problems
+
+
+def _audit_chain(session: Session) -> list[str]:
+    """Every audit row's hash recomputed in order: an edited row breaks the chain, a deleted
+    one leaves a gap (see repositories/audit.py)."""
+    return AuditRepository(session).verify()
