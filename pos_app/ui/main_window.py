@@ -41,10 +41,22 @@ def _ledger_view(store: Store, _station: Station) -> QWidget:
     return LedgerView(store)
 
 
+def _till_view(store: Store, station: Station) -> QWidget:
+    from .till_view import TillView
+
+    return TillView(store, station)
+
+
 def _staff_view(store: Store, station: Station) -> QWidget:
     from .staff_view import StaffView
 
     return StaffView(store, station)
+
+
+def _reports_view(store: Store, station: Station) -> QWidget:
+    from .reports_view import ReportsView
+
+    return ReportsView(store, station)
 
 
 def _settings_view(store: Store, station: Station) -> QWidget:
@@ -60,7 +72,9 @@ VIEWS: list[tuple[str, str, str, Callable[[Store, Station], QWidget]]] = [
     ("Catalogue", "F2", "catalogueView", _catalogue_view),
     ("Orders", "F3", "ordersView", _orders_view),
     ("Ledger", "F4", "ledgerView", _ledger_view),
+    ("Till", "Ctrl+T", "tillView", _till_view),
     ("Staff", "Ctrl+U", "staffView", _staff_view),
+    ("Reports", "Ctrl+G", "reportsView", _reports_view),
     ("Settings", "Ctrl+,", "settingsView", _settings_view),
 ]
 

@@ -18,7 +18,14 @@ from pos_app.domain.cart import Cart
 from pos_app.domain.errors import InvalidInput
 from pos_app.domain.staff import Role, Shift, StaffMember
 from pos_app.domain.tender import Tender
-from pos_app.persistence.models import Order, OrderLine, Product, Refund, RefundLine
+from pos_app.persistence.models import (
+    Order,
+    OrderLine,
+    Product,
+    Refund,
+    RefundLine,
+    TillSession,
+)
 from pos_app.repositories.reports import (
     NO_CASHIER,
     CashierSales,
@@ -101,6 +108,9 @@ def store(db, new_uow, shift, cara) -> Store:
     with new_uow() as uow:
         ship_order(uow, order_id)
     _complete_at(new_uow, order_id, MAR1 + timedelta(days=1, hours=11))
+    with new_uow() as uow:  # the tills were opened before the (back-dated) sales
+        uow.session.execute(update(TillSession).values(opened_at=MAR1 - timedelta(days=1)))
+        uow.commit()
     assert_clean(db)
     return Store(db)
 
@@ -472,3 +482,34 @@ def test_each_new_report_is_one_query_with_refunds(db, refunded):
 def test_bad_local_periods_are_refused_with_a_sentence(store, call):
     with pytest.raises(InvalidInput):
         call(store)
+
+
+def test_a_refund_given_through_the_refund_service_is_netted(db, new_uow, shift):
+    """End to end: a sale and a partial refund as the till writes them, reported today."""
+    from pos_app.services.refund import Refund as RefundService
+
+    product(new_uow, "TEA", price=1000, cost=600, tax_ppm=200_000, stock=5)
+    with new_uow() as uow:
+        checkout = Checkout(uow, Cart(), shift=shift)
+        checkout.add("TEA", 3)
+        receipt = checkout.confirm([Tender.card(3600)])
+    with new_uow() as uow:
+        refund = RefundService(uow, shift, receipt.receipt_no)
+        refund.set_quantity(refund.lines[0].order_line_id, 1)
+        refund.confirm("card", "Damaged")
+    assert_clean(db)
+    store = Store(db)
+    today = datetime.now(UTC).date()
+    days = (today - timedelta(days=1), today + timedelta(days=1))
+    olive = shift.cashier
+    assert store.takings_by_tender(*days) == [
+        TenderTakings("cash", 0, 0),
+        TenderTakings("card", 1, 3600 - 1200, 1, 1200),
+    ]
+    assert store.sales_by_product(*days) == [ProductSales(1, "TEA", "Tea", 2, 2000, 1, 1000)]
+    assert store.sales_by_cashier(*days) == [
+        CashierSales(olive.staff_id, "Olive", 1, 2000, 400, 2400, 1, 1200)
+    ]
+    by_day = store.sales_by_day(*days)
+    assert (sum(d.sales for d in by_day), sum(d.refunds for d in by_day)) == (1, 1)
+    assert (sum(d.net for d in by_day), sum(d.total for d in by_day)) == (2000, 2400)
