@@ -46,7 +46,7 @@ from ..domain.staff import Approval, Permission, Role
 from ..services.staff import approve
 from ..services.store import Store
 from .feedback import InlineMessage, failure_text, went_wrong
-from .pin_entry import name_box, pin_field
+from .pin_entry import EnterKeys, name_box, pin_field
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +83,9 @@ class ManagerApproval(QDialog):
         self.nameBox = name_box(self._approvers(), "approverName", self)
         self.nameBox.setAccessibleName("Manager's name")
         self.pinField = pin_field("approverPin", "Manager's PIN", self)
-        self.nameBox.lineEdit().returnPressed.connect(self._name_entered)
-        self.pinField.returnPressed.connect(self.submit)
+        self.enter_keys = EnterKeys(self)
+        self.enter_keys.on(self.nameBox, self._name_entered)
+        self.enter_keys.on(self.pinField, self.submit)
         self.pinField.textEdited.connect(lambda _t: self.message.clear_message())
         form = QFormLayout()
         name_caption = QLabel("Manager's &name:")
@@ -163,7 +164,7 @@ class ManagerApproval(QDialog):
         self.accept()
 
     def keyPressEvent(self, event) -> None:  # noqa: ANN001
-        """Enter acts once: the name and PIN fields answer it themselves (returnPressed), a
+        """Enter acts once: the name and PIN fields answer it themselves (EnterKeys), a
         focused button is pressed; the dialog's default-button reflex would submit twice."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             focused = self.focusWidget()

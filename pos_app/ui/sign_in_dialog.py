@@ -31,7 +31,7 @@ from ..services.staff import add_staff, sign_in
 from ..services.store import Store
 from ..services.till import current_shift
 from .feedback import InlineMessage, failure_text, went_wrong
-from .pin_entry import name_box, pin_field
+from .pin_entry import EnterKeys, name_box, pin_field
 from .station import Station
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ class SignInDialog(QDialog):
         self.staff: StaffMember | None = None
         self.shift: Shift | None = None
         self.uow = store.unit_of_work().open()
+        self.enter_keys = EnterKeys(self)
         self.setObjectName("signInDialog")
         self.setWindowTitle(f"pos-app — sign in to {station.till_name}")
         self.setMinimumWidth(440)
@@ -99,8 +100,8 @@ class SignInDialog(QDialog):
         self.tillLabel = _heading(f"Sign in to {self.station.till_name}", "signInHeading")
         self.nameBox = name_box(self._names(), "signInName", page)
         self.pinField = pin_field("signInPin", "PIN", page)
-        self.nameBox.lineEdit().returnPressed.connect(self._name_entered)
-        self.pinField.returnPressed.connect(self.submit)
+        self.enter_keys.on(self.nameBox, self._name_entered)
+        self.enter_keys.on(self.pinField, self.submit)
         self.pinField.textEdited.connect(lambda _t: self.message.clear_message())
         form = QFormLayout()
         caption = QLabel("&Name:")
@@ -136,9 +137,9 @@ class SignInDialog(QDialog):
         self.ownerPin = pin_field("ownerPin", "PIN", page)
         self.ownerPinAgain = pin_field("ownerPinAgain", "PIN again", page)
         self.ownerPinAgain.setPlaceholderText("the same PIN again")
-        self.ownerName.returnPressed.connect(self.ownerPin.setFocus)
-        self.ownerPin.returnPressed.connect(self.ownerPinAgain.setFocus)
-        self.ownerPinAgain.returnPressed.connect(self.create_owner)
+        self.enter_keys.on(self.ownerName, self.ownerPin.setFocus)
+        self.enter_keys.on(self.ownerPin, self.ownerPinAgain.setFocus)
+        self.enter_keys.on(self.ownerPinAgain, self.create_owner)
         for edit in (self.ownerName, self.ownerPin, self.ownerPinAgain):
             edit.textEdited.connect(lambda _t: self.message.clear_message())
         form = QFormLayout()

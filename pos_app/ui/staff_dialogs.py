@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,7 +27,7 @@ from ..domain.staff import Role, StaffMember
 from ..services.staff import add_staff, change_pin
 from ..services.store import Store
 from .feedback import InlineMessage, failure_text, went_wrong
-from .pin_entry import pin_field
+from .pin_entry import EnterKeys, pin_field
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +77,11 @@ class _PinDialogBase(QDialog):
         layout.addWidget(self.message)
         layout.addStretch(1)
         layout.addLayout(buttons)
-        self._fields = fields
-        for field in fields:
-            field.installEventFilter(self)  # Enter: see eventFilter
+        # Enter in a field goes on to the next one, and saves from the last one
+        self.enter_keys = EnterKeys(self)
+        for field, following in zip(fields, fields[1:], strict=False):
+            self.enter_keys.on(field, following.setFocus)
+        self.enter_keys.on(fields[-1], self.save)
         order = [*fields, self.saveButton, self.cancelButton]  # all in this window now
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
@@ -108,21 +110,6 @@ class _PinDialogBase(QDialog):
 
     def save(self) -> None:  # pragma: no cover - each dialog has its own
         raise NotImplementedError
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001
-        """Enter in a field goes on to the next one, and saves from the last one."""
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and watched in self._fields
-        ):
-            position = self._fields.index(watched)
-            if position == len(self._fields) - 1:
-                self.save()
-            else:
-                self._fields[position + 1].setFocus()
-            return True
-        return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event) -> None:  # noqa: ANN001
         """Enter presses a focused button, and never the default one behind the cashier's back."""
