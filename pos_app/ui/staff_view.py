@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -28,10 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.staff import Permission, StaffMember
-from ..repositories.audit import AuditRow
-from ..repositories.staff import StaffRow
 from ..services.staff import set_active
-from ..services.store import Store
+from ..services.store import AuditRow, StaffRow, Store
 from .background import Background
 from .feedback import InlineMessage, failure_text, went_wrong
 from .ledger_models import local_time
@@ -96,11 +95,9 @@ def details_text(details: str) -> str:
 
 
 def status_text(row: StaffRow) -> str:
-    from ..persistence.models import utcnow
-
     if not row.active:
         return "Switched off"
-    if row.locked_until is not None and row.locked_until > utcnow():
+    if row.locked_until is not None and row.locked_until > datetime.now(UTC):
         return f"Locked until {row.locked_until.astimezone().strftime('%H:%M')} (wrong PINs)"
     return "Active"
 
