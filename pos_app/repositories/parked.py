@@ -72,11 +72,16 @@ class ParkedRepository:
             for r in self.session.execute(query)
         ]
 
-    def take(self, parked_id: int) -> ParkedRow | None:
-        """Delete the parked cart and return it; None if it is gone (resumed elsewhere)."""
+    def take(self, parked_id: int, parked_at: datetime | None = None) -> ParkedRow | None:
+        """Delete the parked cart and return it; None if it is gone (resumed elsewhere).
+        With ``parked_at`` (from the list on screen) only that very cart: SQLite hands a
+        deleted row's id out again, so an id alone could name a cart parked since."""
+        condition = [ParkedSale.id == parked_id]
+        if parked_at is not None:
+            condition.append(ParkedSale.parked_at == parked_at)
         row = self.session.execute(
             delete(ParkedSale)
-            .where(ParkedSale.id == parked_id)
+            .where(*condition)
             .returning(
                 ParkedSale.id,
                 ParkedSale.till_name,

@@ -348,3 +348,32 @@ class Store:
             return ReportsRepository(session).sales_by_cashier(
                 start, end, utc_offset_minutes=utc_offset_minutes
             )
+
+    # -- refunds and parked sales (services/refund.py, services/parked.py) ------------------
+    def refundable_sale(self, receipt_no: int) -> RefundableSale | None:  # noqa: F821
+        """The completed sale with this receipt number and what can still be refunded."""
+        from ..repositories.refunds import RefundRepository
+
+        with self.db.reader() as session:
+            return RefundRepository(session).sale(receipt_no)
+
+    def refund_receipt(self, refund_no: int) -> RefundReceipt | None:  # noqa: F821
+        from ..repositories.refunds import RefundRepository
+
+        with self.db.reader() as session:
+            return RefundRepository(session).by_number(refund_no)
+
+    def recent_refunds(self, limit: int = 50) -> list[RefundRow]:  # noqa: F821
+        """The latest refunds and voids, newest first."""
+        from ..repositories.refunds import RefundRepository
+
+        with self.db.reader() as session:
+            return RefundRepository(session).recent(limit)
+
+    def parked_sales(self, till_name: str | None = None) -> list[ParkedSaleRow]:  # noqa: F821
+        """Carts put aside, oldest first: every till's, or only ``till_name``'s."""
+        from ..repositories.parked import ParkedRepository
+        from .parked import summarised
+
+        with self.db.reader() as session:
+            return summarised(ParkedRepository(session).all(till_name))

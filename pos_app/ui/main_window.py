@@ -47,6 +47,12 @@ def _till_view(store: Store, station: Station) -> QWidget:
     return TillView(store, station)
 
 
+def _refund_view(store: Store, station: Station) -> QWidget:
+    from .refund_view import RefundView
+
+    return RefundView(store, station)
+
+
 def _staff_view(store: Store, station: Station) -> QWidget:
     from .staff_view import StaffView
 
@@ -73,6 +79,7 @@ VIEWS: list[tuple[str, str, str, Callable[[Store, Station], QWidget]]] = [
     ("Orders", "F3", "ordersView", _orders_view),
     ("Ledger", "F4", "ledgerView", _ledger_view),
     ("Till", "Ctrl+T", "tillView", _till_view),
+    ("Refunds", "Ctrl+R", "refundView", _refund_view),
     ("Staff", "Ctrl+U", "staffView", _staff_view),
     ("Reports", "Ctrl+G", "reportsView", _reports_view),
     ("Settings", "Ctrl+,", "settingsView", _settings_view),
