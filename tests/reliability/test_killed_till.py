@@ -29,8 +29,8 @@ from sqlalchemy import text
 
 from pos_app.persistence.engine import Database
 from pos_app.repositories import UnitOfWork
-from tests.factories import assert_clean, product
-from tests.reliability.till_process import KILLED_TILL_SKUS
+from tests.factories import assert_clean, product, staff
+from tests.reliability.till_process import CASHIER, KILLED_TILL_SKUS, PIN
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 40
@@ -52,6 +52,12 @@ ORPHANS = {
     "open sales": "SELECT count(*) FROM orders WHERE status = 'open'",
     "completed sales without a receipt": "SELECT count(*) FROM orders "
     "WHERE status = 'completed' AND receipt_no IS NULL",
+    "till sessions miscounted": "SELECT count(*) FROM till_sessions s "
+    "WHERE s.sales_count <> (SELECT count(*) FROM orders o "
+    "WHERE o.till_session_id = s.id AND o.status = 'completed')",
+    "sales outside the till's session": "SELECT count(*) FROM orders o "
+    "LEFT JOIN till_sessions s ON s.id = o.till_session_id "
+    "WHERE o.kind = 'sale' AND o.status = 'completed' AND s.till_name IS DISTINCT FROM 'Till 1'",
     "unbalanced journals": "SELECT count(*) FROM (SELECT transaction_id FROM journal_entries "
     "GROUP BY transaction_id HAVING SUM(debit) <> SUM(credit) OR COUNT(*) < 2) AS u",
 }
@@ -159,6 +165,7 @@ def test_a_till_killed_at_any_moment_leaves_whole_sales_only(db, db_url, tmp_pat
     new_uow = partial(UnitOfWork, db.writer)
     for i, sku in enumerate(KILLED_TILL_SKUS):
         product(new_uow, sku, price=300 + 175 * i, cost=120 + 60 * i, stock=100_000)
+    staff(new_uow, CASHIER, pin=PIN)  # each restarted till signs in as her
     rng = random.Random(int(os.environ.get("POS_RELIABILITY_SEED", "6")))
     announced: dict[int, tuple[int, dict[str, int]]] = {}
     kills = {mode: 0 for mode in MODES}

@@ -27,7 +27,7 @@ from pos_app.repositories import UnitOfWork
 from pos_app.services.sale import Checkout
 from pos_app.services.store import Store
 from pos_app.ui.checkout_dialog import CheckoutDialog
-from tests.factories import assert_clean, product, snapshot, stock_of
+from tests.factories import assert_clean, open_shift, product, snapshot, stock_of
 
 pytestmark = pytest.mark.postgres
 
@@ -53,16 +53,22 @@ def impatient_db(pg_db, pg_url):
     db.dispose()
 
 
+@pytest.fixture
+def shift(pg_db):
+    """The open till session these sales are made in (PostgreSQL only, unlike conftest's)."""
+    return open_shift(partial(UnitOfWork, pg_db.writer))
+
+
 def wait_past_timeout() -> None:
     time.sleep(TIMEOUT_MS / 1000 * 2.5)
 
 
 def test_confirm_after_the_server_ended_an_idle_checkout_says_so_and_works_again(
-    pg_db, impatient_db
+    pg_db, impatient_db, shift
 ):
     before = snapshot(pg_db)
     with UnitOfWork(impatient_db.writer) as uow:
-        checkout = Checkout(uow)
+        checkout = Checkout(uow, shift=shift)
         first_number = checkout.begin()
         checkout.add("CHAI", 2)
         wait_past_timeout()  # the cashier walked away
@@ -78,7 +84,7 @@ def test_confirm_after_the_server_ended_an_idle_checkout_says_so_and_works_again
 
     # a new checkout, left open too long before even scanning, then started again
     with UnitOfWork(impatient_db.writer) as uow:
-        checkout = Checkout(uow)
+        checkout = Checkout(uow, shift=shift)
         checkout.begin()
         wait_past_timeout()
         with pytest.raises(ConnectionLost, match=LEFT_OPEN):
@@ -90,13 +96,15 @@ def test_confirm_after_the_server_ended_an_idle_checkout_says_so_and_works_again
     assert_clean(pg_db)
 
 
-def test_the_cashier_sees_why_and_presses_enter_again(qtbot, caplog, pg_db, impatient_db):
+def test_the_cashier_sees_why_and_presses_enter_again(
+    qtbot, caplog, pg_db, impatient_db, shift
+):
     store = Store(impatient_db)
     cart = Cart()
     with UnitOfWork(impatient_db.writer) as uow:  # priced the way the selling screen does
-        Checkout(uow, cart).add("CHAI", 3)
+        Checkout(uow, cart, shift=shift).add("CHAI", 3)
     before = snapshot(pg_db)
-    dialog = CheckoutDialog(store, cart)
+    dialog = CheckoutDialog(store, cart, shift)
     qtbot.addWidget(dialog)
     with qtbot.waitExposed(dialog):
         dialog.show()

@@ -2,9 +2,10 @@
 
 ``pg_terminate_backend`` from a second connection ends the till's session (a) between the
 dialog's flush (``begin()``) and ``confirm``, (b) while ``confirm`` is inside its
-transaction, held there by another connection's row lock on the receipt counter or on a
-product so the terminate lands deterministically, and (c) right after the commit went
-through, so the till is told the connection was lost although the sale is recorded.
+transaction, held there by another connection's row lock on the receipt counter, on a
+product or on its till session's row so the terminate lands deterministically, and (c)
+right after the commit went through, so the till is told the connection was lost although
+the sale is recorded.
 
 Every time: the sale is wholly there or wholly absent, the caller gets ``ConnectionLost``
 ("… try again"), and confirming again — on the same Checkout (its unit of work takes a
@@ -26,7 +27,7 @@ from pos_app.domain.tender import Tender
 from pos_app.persistence.engine import Database
 from pos_app.repositories import UnitOfWork
 from pos_app.services.sale import Checkout
-from tests.factories import assert_clean, product, snapshot, stock_of
+from tests.factories import assert_clean, open_shift, product, snapshot, stock_of
 
 pytestmark = pytest.mark.postgres
 
@@ -39,6 +40,12 @@ def shop(pg_db):
     product(new_uow, "CHAI", price=1800, cost=1000, stock=12)
     product(new_uow, "TOFU", price=2325, cost=1400, tax_ppm=50_000, stock=40)
     return pg_db
+
+
+@pytest.fixture
+def shift(pg_db):
+    """The till session the sales are made in (PostgreSQL only, unlike conftest's)."""
+    return open_shift(partial(UnitOfWork, pg_db.writer))
 
 
 @pytest.fixture
@@ -66,8 +73,8 @@ def backend_pid(uow: UnitOfWork) -> int:
     return uow.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
 
 
-def scanned(uow: UnitOfWork, client_key: str | None = None) -> Checkout:
-    checkout = Checkout(uow, client_key=client_key)
+def scanned(uow: UnitOfWork, shift) -> Checkout:  # noqa: ANN001
+    checkout = Checkout(uow, shift=shift)
     checkout.add("CHAI", 2)
     checkout.add("TOFU", 1)
     return checkout
@@ -86,7 +93,9 @@ def confirm_again(till_db: Database, checkout: Checkout, route: str):
     if route == "same checkout":
         return checkout.confirm(tenders)
     with UnitOfWork(till_db.writer) as uow:
-        again = Checkout(uow, checkout.cart, client_key=checkout.client_key)
+        again = Checkout(
+            uow, checkout.cart, shift=checkout.shift, client_key=checkout.client_key
+        )
         return again.confirm(tenders)
 
 
@@ -111,10 +120,10 @@ ROUTES = ["same checkout", "new unit of work"]
 
 
 @pytest.mark.parametrize("route", ROUTES)
-def test_connection_ended_between_begin_and_confirm(shop, till_db, admin, route):
+def test_connection_ended_between_begin_and_confirm(shop, till_db, admin, shift, route):
     before = snapshot(shop)
     with UnitOfWork(till_db.writer) as uow:
-        checkout = scanned(uow)
+        checkout = scanned(uow, shift)
         checkout.begin()  # the order number is on the screen
         terminate(admin, backend_pid(uow))
         with pytest.raises(ConnectionLost, match=LOST):
@@ -139,13 +148,15 @@ def _waiting_on_lock(admin, pid: int) -> bool:
 HOLDS = {
     "receipt counter": "SELECT value FROM counters WHERE name = 'receipt' FOR UPDATE",
     "product row": "SELECT id FROM products WHERE sku = 'TOFU' FOR UPDATE",
+    # what the sale's own count in its session waits for (not the header's foreign key)
+    "till session row": "SELECT id FROM till_sessions FOR NO KEY UPDATE",
 }
 
 
 @pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("hold", HOLDS)
 def test_connection_ended_while_confirm_is_inside_its_transaction(
-    shop, till_db, admin, pg_db, hold, route
+    shop, till_db, admin, pg_db, shift, hold, route
 ):
     before = snapshot(shop)
     blocker = pg_db.engine.connect()
@@ -154,7 +165,7 @@ def test_connection_ended_while_confirm_is_inside_its_transaction(
     outcome: list = []
     try:
         with UnitOfWork(till_db.writer) as uow:
-            checkout = scanned(uow)
+            checkout = scanned(uow, shift)
             checkout.begin()
             pid = backend_pid(uow)
             tenders = [Tender.cash(10_000)]
@@ -186,7 +197,7 @@ def test_connection_ended_while_confirm_is_inside_its_transaction(
 
 @pytest.mark.parametrize("route", ROUTES)
 def test_commit_went_through_but_the_till_was_told_the_connection_was_lost(
-    shop, till_db, admin, monkeypatch, route
+    shop, till_db, admin, monkeypatch, shift, route
 ):
     """The worst case for a retry: the sale is stored and the till does not know it."""
     dialect = till_db.engine.dialect
@@ -203,7 +214,7 @@ def test_commit_went_through_but_the_till_was_told_the_connection_was_lost(
 
     monkeypatch.setattr(dialect, "do_commit", commit_then_lose_the_connection)
     with UnitOfWork(till_db.writer) as uow:
-        checkout = scanned(uow)
+        checkout = scanned(uow, shift)
         checkout.begin()
         with pytest.raises(ConnectionLost, match=LOST):
             checkout.confirm([Tender.card(checkout.totals().total)])

@@ -25,8 +25,14 @@ import pytest
 from sqlalchemy import text
 
 from pos_app.repositories import UnitOfWork
-from tests.factories import assert_clean, gather_tills, product, receive
-from tests.reliability.till_process import RETRY_LOGGER, RetryCounter, sell_until_hot_sold_out
+from tests.factories import assert_clean, gather_tills, product, receive, staff
+from tests.reliability.till_process import (
+    CASHIER,
+    PIN,
+    RETRY_LOGGER,
+    RetryCounter,
+    sell_until_hot_sold_out,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -58,6 +64,7 @@ def test_eight_tills_sell_the_hot_products_out_without_overselling_or_losing_a_s
         )
     receive(new_uow, {sku: (units, 60 + 30 * i) for i, (sku, units) in enumerate(HOT.items())})
     receive(new_uow, {sku: (COLD_STOCK, 500) for sku in COLD})
+    staff(new_uow, CASHIER, pin=PIN)  # signs in on every till, each in its own session
 
     ctx = multiprocessing.get_context("spawn")
     results = ctx.Queue()
@@ -108,6 +115,14 @@ def test_eight_tills_sell_the_hot_products_out_without_overselling_or_losing_a_s
         open_orders = session.execute(
             text("SELECT count(*) FROM orders WHERE status = 'open'")
         ).scalar_one()
+        counted = dict(session.execute(text("SELECT id, sales_count FROM till_sessions")).all())
+        in_session = Tally(
+            dict(
+                session.execute(
+                    text("SELECT id, till_session_id FROM orders WHERE status = 'completed'")
+                ).all()
+            ).values()
+        )
 
     # sold out, never oversold, and stock is what its movements say
     assert {sku: levels[sku] for sku in HOT} == {sku: 0 for sku in HOT}
@@ -125,6 +140,11 @@ def test_eight_tills_sell_the_hot_products_out_without_overselling_or_losing_a_s
     assert dict(reported) == sold
     assert sorted(no for _id, no in rows) == list(range(1, len(rows) + 1))
     assert unbalanced == [] and open_orders == 0
+    # each till sold in its own session, and each session counted exactly its sales
+    sessions = {r["session"]: len(r["sales"]) for r in reports}
+    assert len(sessions) == TILLS
+    assert counted == sessions
+    assert dict(in_session) == sessions
     assert_clean(pg_db)
 
     # the store owner's own check, through the real command line

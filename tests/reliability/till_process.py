@@ -6,6 +6,10 @@ acknowledged sale. ``main`` is the till a parent kills with SIGKILL: run as
 ``python -m tests.reliability.till_process URL SEED``, it sells forever and announces each
 phase of a sale on stdout, one line each, flushed before the next step, so the parent can
 kill it right after a chosen phase and knows every sale it was told is committed.
+
+Every till signs in as a cashier would (name and PIN of someone the parent added) and sells
+in its own till session: it takes over the session left open on its till (a till restarted
+after a crash) or opens one.
 """
 
 from __future__ import annotations
@@ -19,11 +23,17 @@ import traceback
 
 from sqlalchemy import text
 
-from pos_app.domain.errors import OutOfStock
+from pos_app.domain.errors import OutOfStock, TillClosed
+from pos_app.domain.staff import Shift
 from pos_app.domain.tender import Tender
 from pos_app.persistence.engine import Database
 from pos_app.repositories import UnitOfWork
 from pos_app.services.sale import Checkout
+from pos_app.services.staff import sign_in
+from pos_app.services.till import current_shift, open_till
+
+# The cashier every till process signs in as; the parent adds her (tests.factories.staff).
+CASHIER, PIN = "Olive", "1234"
 
 RETRY_LOGGER = "pos_app.repositories.unit_of_work"
 
@@ -48,6 +58,17 @@ class RetryCounter(logging.Handler):
         return counter
 
 
+def sign_in_at(db: Database, till_name: str, opening_float: int = 10_000) -> Shift:
+    """Sign in and take over the open session on ``till_name``, or open one."""
+    with UnitOfWork(db.writer) as uow:
+        cashier = sign_in(uow, CASHIER, PIN)
+    with UnitOfWork(db.writer) as uow:
+        try:
+            return current_shift(uow, cashier, till_name)
+        except TillClosed:
+            return open_till(uow, cashier, till_name, opening_float)
+
+
 def random_basket(rng: random.Random, hot: list[str], cold: list[str]) -> dict[str, int]:
     """Almost every basket holds one or two hot products, plus a few cold ones, in any order."""
     picked = rng.sample(hot, rng.randint(1, min(2, len(hot)))) if rng.random() < 0.95 else []
@@ -67,15 +88,25 @@ def sell_until_hot_sold_out(
     url: str, till_no: int, seed: int, hot: list[str], cold: list[str], barrier, results
 ) -> None:
     """Sell random baskets until every hot product is gone; report every acknowledged sale.
+    The till is "Till <till_no + 1>", in a session of its own (reported as ``session``).
 
     Anything but ``OutOfStock`` reaching the till is recorded as an error: deadlocks,
     serialization failures and lost races are the services' business, not the cashier's.
     """
-    report: dict = {"till": till_no, "sales": [], "out_of_stock": 0, "errors": [], "retries": 0}
+    report: dict = {
+        "till": till_no,
+        "session": None,
+        "sales": [],
+        "out_of_stock": 0,
+        "errors": [],
+        "retries": 0,
+    }
     counter = RetryCounter.install()
     db = None
     try:
         db = Database.connect(url)
+        shift = sign_in_at(db, f"Till {till_no + 1}")
+        report["session"] = shift.session_id
         rng = random.Random(seed)
         barrier.wait(timeout=60)
         started = time.monotonic()
@@ -94,7 +125,7 @@ def sell_until_hot_sold_out(
             basket = random_basket(rng, hot if rng.random() < 0.2 else on_shelf, cold)
             try:
                 with UnitOfWork(db.writer) as uow:
-                    checkout = Checkout(uow)
+                    checkout = Checkout(uow, shift=shift)
                     if rng.random() < 0.5:
                         checkout.begin()  # the order number on screen while scanning
                     for sku, quantity in basket.items():
@@ -129,16 +160,19 @@ def say(line: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """Sell forever, announcing ``begun``, ``confirming`` and ``confirmed`` for each sale."""
+    """Sell forever, announcing ``begun``, ``confirming`` and ``confirmed`` for each sale.
+    Arguments: URL SEED [TILL NAME]; a restarted till carries on in the session it left open."""
     url, seed = argv[0], int(argv[1])
+    till_name = argv[2] if len(argv) > 2 else "Till 1"
     rng = random.Random(seed)
     db = Database.connect(url, busy_timeout_s=10.0) if url.startswith("sqlite") else None
     db = db or Database.connect(url)
-    say("ready")
+    shift = sign_in_at(db, till_name)
+    say(f"ready {shift.session_id}")
     while True:
         basket = {sku: rng.randint(1, 3) for sku in rng.sample(KILLED_TILL_SKUS, rng.randint(1, 4))}
         with UnitOfWork(db.writer) as uow:
-            checkout = Checkout(uow)
+            checkout = Checkout(uow, shift=shift)
             order_id = checkout.begin()
             say(f"begun {order_id}")
             time.sleep(rng.uniform(0.002, 0.02))  # the cashier scanning

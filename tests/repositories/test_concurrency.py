@@ -31,7 +31,16 @@ from pos_app.repositories import UnitOfWork
 from pos_app.services.catalogue import record_count
 from pos_app.services.customer_orders import save_order, ship_order
 from pos_app.services.sale import Checkout
-from tests.factories import assert_clean, customer, gather_tills, product, receive, stock_of
+from pos_app.services.till import open_till
+from tests.factories import (
+    assert_clean,
+    customer,
+    gather_tills,
+    product,
+    receive,
+    staff,
+    stock_of,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -41,12 +50,23 @@ TILLS = 4
 
 
 # -- one till, in its own process ---------------------------------------------------------
-def _till(url: str, till_no: int, seed: int, barrier, results) -> None:
-    """Sell random baskets of hot products until the shelves are empty; report everything."""
-    report: dict = {"till": till_no, "sales": [], "out_of_stock": 0, "cancelled": 0, "errors": []}
+def _till(url: str, till_no: int, seed: int, cashier, barrier, results) -> None:
+    """Sell random baskets of hot products until the shelves are empty; report everything.
+    The till opens its own session first ("Till 1", "Till 2", ...), as a cashier would."""
+    report: dict = {
+        "till": till_no,
+        "session": None,
+        "sales": [],
+        "out_of_stock": 0,
+        "cancelled": 0,
+        "errors": [],
+    }
     db = None
     try:
         db = Database.connect(url)
+        with UnitOfWork(db.writer) as uow:
+            shift = open_till(uow, cashier, f"Till {till_no + 1}", 10_000)
+        report["session"] = shift.session_id
         rng = random.Random(seed)
         barrier.wait(timeout=60)
         deadline = time.monotonic() + 45
@@ -65,7 +85,7 @@ def _till(url: str, till_no: int, seed: int, barrier, results) -> None:
             basket = [(sku, rng.randint(1, 3)) for sku in wanted]
             try:
                 with UnitOfWork(db.writer) as uow:
-                    checkout = Checkout(uow)
+                    checkout = Checkout(uow, shift=shift)
                     if rng.random() < 0.5:
                         checkout.begin()  # the order number is on screen while scanning
                     for sku, quantity in basket:
@@ -121,11 +141,15 @@ def test_tills_selling_the_same_hot_products_never_oversell_or_lose_a_sale(pg_db
     receive(new_uow, {sku: (RECEIVED[sku] - 10, 100 + 40 * i) for i, sku in enumerate(HOT)})
     receive(new_uow, {sku: (10, 120 + 40 * i) for i, sku in enumerate(HOT)})
 
+    cashier = staff(new_uow, "Olive")  # signs in on every till
+
     ctx = multiprocessing.get_context("spawn")
     results = ctx.Queue()
     barrier = ctx.Barrier(TILLS)
     tills = [
-        ctx.Process(target=_till, args=(pg_url, n, 1000 + n, barrier, results), daemon=True)
+        ctx.Process(
+            target=_till, args=(pg_url, n, 1000 + n, cashier, barrier, results), daemon=True
+        )
         for n in range(TILLS)
     ]
     started = time.monotonic()
@@ -203,6 +227,22 @@ def test_tills_selling_the_same_hot_products_never_oversell_or_lose_a_sale(pg_db
         assert session.execute(
             text("SELECT count(*) FROM journal_transactions WHERE kind = 'sale'")
         ).scalar_one() == len(sales)
+
+        # each sale is in the session of the till that made it, counted there once
+        sessions = {r["session"]: r for r in reports}
+        assert len(sessions) == TILLS
+        counted = dict(
+            session.execute(text("SELECT id, sales_count FROM till_sessions")).all()
+        )
+        assert counted == {sid: len(r["sales"]) for sid, r in sessions.items()}
+        by_session: dict[int, set[int]] = {}
+        for oid, sid in session.execute(
+            text("SELECT id, till_session_id FROM orders WHERE status = 'completed'")
+        ):
+            by_session.setdefault(sid, set()).add(oid)
+        assert by_session == {
+            sid: {oid for oid, _no, _b in r["sales"]} for sid, r in sessions.items()
+        }
     assert_clean(pg_db)
 
 
@@ -271,10 +311,9 @@ def orders_shop(pg_db):
 
 def _customer_order(new_uow, lines: dict[str, int]) -> int:
     with new_uow() as uow:
-        checkout = Checkout(uow)  # only to price the cart the way the order dialog does
+        cart = Cart()  # priced the way the till prices a scan
         for sku, quantity in lines.items():
-            checkout.add(sku, quantity)
-        cart: Cart = checkout.cart
+            cart.add(uow.catalogue.sellable(sku), quantity)
         return save_order(uow, cart, "ALFKI")
 
 

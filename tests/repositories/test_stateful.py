@@ -50,7 +50,7 @@ from pos_app.services.integrity import run_check
 from pos_app.services.journal import ManualJournalEntry, post_journal
 from pos_app.services.receiving import Receiving
 from pos_app.services.sale import Checkout
-from tests.factories import customer, product, snapshot
+from tests.factories import customer, open_shift, product, snapshot
 
 # sku: (price, cost, tax ppm, barcode, initial stock)
 CATALOGUE = {
@@ -120,6 +120,7 @@ def make_store_machine(new_url: Callable[[], str]) -> type[RuleBasedStateMachine
                     new_uow, sku, price=price, cost=cost, tax_ppm=tax, barcode=barcode, stock=stock
                 )
             customer(new_uow, "ALFKI")
+            self.shift = open_shift(new_uow)  # every sale sells in this till session
             self.stock = {sku: CATALOGUE[sku][4] for sku in SKUS}
             self.receipts = 0
             self.journals = sum(1 for s in SKUS if self.stock[s])  # the opening receivings
@@ -150,7 +151,7 @@ def make_store_machine(new_url: Callable[[], str]) -> type[RuleBasedStateMachine
 
         def sell(self, basket, tenders_for, *, begin_first: bool = False):
             with self.new_uow() as uow:
-                checkout = Checkout(uow)
+                checkout = Checkout(uow, shift=self.shift)
                 if begin_first:
                     checkout.begin()
                 for code, quantity in basket:
@@ -196,7 +197,7 @@ def make_store_machine(new_url: Callable[[], str]) -> type[RuleBasedStateMachine
         def sale_cancelled_midway(self, basket, how) -> None:
             def work() -> None:
                 uow = self.new_uow()
-                checkout = Checkout(uow)
+                checkout = Checkout(uow, shift=self.shift)
                 checkout.begin()
                 for code, quantity in basket:
                     checkout.add(code, quantity)
@@ -246,7 +247,7 @@ def make_store_machine(new_url: Callable[[], str]) -> type[RuleBasedStateMachine
                 return
             assert 1 <= quantity <= MAX_QUANTITY and cash >= 0
             with self.new_uow() as uow:
-                probe = Checkout(uow)
+                probe = Checkout(uow, shift=self.shift)
                 probe.add(code, quantity)
                 total = probe.totals().total
             if cash < total:
@@ -419,7 +420,7 @@ def make_store_machine(new_url: Callable[[], str]) -> type[RuleBasedStateMachine
         def bad_input(self, where, code, quantity, unknown, odd) -> None:
             with self.new_uow() as uow:
                 if where == "till":
-                    checkout = Checkout(uow)
+                    checkout = Checkout(uow, shift=self.shift)
                     checkout.begin()
                     self.refused(InvalidInput, lambda: checkout.add(code, quantity))
                     self.refused(NotFound, lambda: checkout.add(unknown))
@@ -502,9 +503,14 @@ def make_store_machine(new_url: Callable[[], str]) -> type[RuleBasedStateMachine
                     .scalars()
                     .all()
                 )
+                sales_counted = session.execute(
+                    text("SELECT sales_count FROM till_sessions WHERE id = :id"),
+                    {"id": self.shift.session_id},
+                ).scalar_one()
                 report = run_check(session)
             assert report.ok, report.problems
             assert journals == self.journals
+            assert sales_counted == self.receipts
             assert receipts == list(range(1, self.receipts + 1))
             assert sorted(open_orders) == sorted(self.open_orders)
 
