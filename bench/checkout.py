@@ -3,15 +3,17 @@
 Three ways of writing the same sale, interleaved round by round so a busy shared machine
 slows them alike:
 
-* ``app``   — ``Checkout(uow, cart)``: begin, add 5 codes, confirm with cash (what the till does);
+* ``app``   — ``Checkout(uow, cart, shift=…)``: begin, add 5 codes, confirm with cash (what
+  the till does), in an open till session;
 * ``raw``   — the floor: the same reads and writes as hand-written SQL through the bare
-  driver (sqlite3 / psycopg2) in one transaction: 5 look-ups by code, order header, lines
-  (executemany), 5 conditional stock UPDATEs in id order with rowcount checks, movements,
-  payment, receipt counter bump, order completion, journal header + entries, commit;
+  driver (sqlite3 / psycopg2) in one transaction: 5 look-ups by code, order header (with
+  cashier and till session), lines (executemany), 5 conditional stock UPDATEs in id order
+  with rowcount checks, movements, payment, receipt counter bump, the till session's
+  conditional sale count, order completion, journal header + entries, commit;
 * ``naive`` — the inventory tutorial's ORM style: load each product object, check and
-  decrement stock in Python, add line and movement, flush per line; the counter and the
-  accounts loaded as objects; commit. (It also loses updates under concurrency: shown for
-  speed only.)
+  decrement stock in Python, add line and movement, flush per line; the counter, the till
+  session and the accounts loaded as objects; commit. (It also loses updates under
+  concurrency: shown for speed only.)
 
     .venv/bin/python bench/checkout.py [--runs 300] [--backend sqlite|postgresql|both] [--profile]
 """
@@ -34,6 +36,7 @@ from bench.common import drop_pg, median, ms, p, pg_url, table, write_section  #
 from pos_app.domain.cart import Cart  # noqa: E402
 from pos_app.domain.catalogue import ProductDraft  # noqa: E402
 from pos_app.domain.postings import sale_postings  # noqa: E402
+from pos_app.domain.staff import Role, Shift  # noqa: E402
 from pos_app.domain.tender import Tender, settle  # noqa: E402
 from pos_app.persistence.engine import Database  # noqa: E402
 from pos_app.persistence.migrate import upgrade  # noqa: E402
@@ -47,18 +50,22 @@ from pos_app.persistence.models import (  # noqa: E402
     PaymentRow,
     Product,
     StockMovement,
+    TillSession,
 )
 from pos_app.repositories import UnitOfWork  # noqa: E402
 from pos_app.repositories.catalogue import snapshot_of  # noqa: E402
 from pos_app.services.catalogue import add_product  # noqa: E402
 from pos_app.services.receiving import Receiving  # noqa: E402
 from pos_app.services.sale import Checkout  # noqa: E402
+from pos_app.services.staff import add_staff  # noqa: E402
+from pos_app.services.till import open_till  # noqa: E402
 
 CODES = [f"400000000000{i}" for i in range(1, 6)]
 QUANTITIES = [1, 2, 1, 3, 1]
 
 
-def stock_the_shop(db: Database) -> None:
+def stock_the_shop(db: Database) -> Shift:
+    """Five products with plenty of stock, and the till session every style sells in."""
     for i, code in enumerate(CODES, start=1):
         with UnitOfWork(db.writer) as uow:
             add_product(
@@ -77,14 +84,18 @@ def stock_the_shop(db: Database) -> None:
         for i in range(1, 6):
             receiving.add(f"BENCH{i}", 100_000, 80 * i)
         receiving.confirm()
+    with UnitOfWork(db.writer) as uow:
+        owner = add_staff(uow, None, "Bench owner", Role.OWNER, "1234")
+    with UnitOfWork(db.writer) as uow:
+        return open_till(uow, owner, "Bench till", 10_000)
 
 
 # -- the app ------------------------------------------------------------------------------
 
 
-def app_sale(db: Database) -> None:
+def app_sale(db: Database, shift: Shift) -> None:
     with UnitOfWork(db.writer) as uow:
-        checkout = Checkout(uow, Cart())
+        checkout = Checkout(uow, Cart(), shift=shift)
         checkout.begin()
         for code, quantity in zip(CODES, QUANTITIES, strict=True):
             checkout.add(code, quantity)
@@ -97,7 +108,8 @@ def app_sale(db: Database) -> None:
 class RawSale:
     """The same statements by hand; account ids read once (the chart never changes here)."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, shift: Shift):
+        self.shift = shift
         self.sqlite = db.backend == "sqlite"
         if self.sqlite:
             self.conn = sqlite3.connect(db.engine.url.database, isolation_level=None)
@@ -157,9 +169,15 @@ class RawSale:
         cur.execute(
             s(
                 "INSERT INTO orders (kind, status, client_key, tax_rounding, subtotal, tax, total,"
-                " created_at) VALUES ('sale', 'open', ?, 'line', 0, 0, 0, ?) RETURNING id"
+                " created_at, staff_id, till_session_id)"
+                " VALUES ('sale', 'open', ?, 'line', 0, 0, 0, ?, ?, ?) RETURNING id"
             ),
-            (str(uuid.uuid4()), stamp),
+            (
+                str(uuid.uuid4()),
+                stamp,
+                self.shift.cashier.staff_id,
+                self.shift.session_id,
+            ),
         )
         order_id = cur.fetchone()[0]
         cur.executemany(
@@ -212,6 +230,15 @@ class RawSale:
         receipt_no = cur.fetchone()[0]
         cur.execute(
             s(
+                "UPDATE till_sessions SET sales_count = sales_count + 1"
+                " WHERE id = ? AND status = 'open'"
+            ),
+            (self.shift.session_id,),
+        )
+        if cur.rowcount != 1:
+            raise RuntimeError("till closed")
+        cur.execute(
+            s(
                 "UPDATE orders SET status = 'completed', receipt_no = ?, subtotal = ?, tax = ?,"
                 " total = ?, completed_at = ? WHERE id = ?"
             ),
@@ -246,10 +273,16 @@ class RawSale:
 # -- the naive ORM style of the tutorial ---------------------------------------------------------
 
 
-def naive_sale(db: Database) -> None:
+def naive_sale(db: Database, shift: Shift) -> None:
     session = db.writer()
     try:
-        order = Order(kind="sale", status="open", client_key=str(uuid.uuid4()))
+        order = Order(
+            kind="sale",
+            status="open",
+            client_key=str(uuid.uuid4()),
+            staff_id=shift.cashier.staff_id,
+            till_session_id=shift.session_id,
+        )
         session.add(order)
         session.flush()
         subtotal = tax = cost = 0
@@ -301,6 +334,10 @@ def naive_sale(db: Database) -> None:
         )
         counter = session.get(Counter, "receipt")
         counter.value += 1
+        till = session.get(TillSession, shift.session_id)
+        if till.status != "open":
+            raise RuntimeError("till closed")
+        till.sales_count += 1  # read-modify-write in Python again
         session.flush()
         order.status, order.receipt_no = "completed", counter.value
         order.subtotal, order.tax, order.total = subtotal, tax, total
@@ -327,9 +364,13 @@ def run_backend(url: str, runs: int, profile: bool) -> dict[str, list[float]]:
 
     db = Database.connect(url)
     upgrade(db.engine)
-    stock_the_shop(db)
-    raw = RawSale(db)
-    styles = {"raw": raw.sale, "app": lambda: app_sale(db), "naive": lambda: naive_sale(db)}
+    shift = stock_the_shop(db)
+    raw = RawSale(db, shift)
+    styles = {
+        "raw": raw.sale,
+        "app": lambda: app_sale(db, shift),
+        "naive": lambda: naive_sale(db, shift),
+    }
     for fn in styles.values():  # warm up every path (statement caches, pools)
         for _ in range(5):
             fn()
@@ -343,7 +384,7 @@ def run_backend(url: str, runs: int, profile: bool) -> dict[str, list[float]]:
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(100):
-            app_sale(db)
+            app_sale(db, shift)
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
     raw.close()

@@ -5,13 +5,14 @@ Each till is its own process (spawn) with its own ``Database.connect(url)``, sel
 baskets through ``Checkout`` exactly as the checkout dialog does (begin, scan, confirm with
 cash, one commit). Nine baskets in ten hold one of four hot products, lines in random order,
 so tills queue on the same product rows and on the receipt counter (one row every sale
-bumps). Stock is large enough never to run out. After a warm-up each configuration sells
-for a fixed time; a sale counts if it finished inside that window.
+bumps), each till in a till session of its own ("Till 1" … "Till 8", whose row every sale
+of that till bumps too). Stock is large enough never to run out. After a warm-up each
+configuration sells for a fixed time; a sale counts if it finished inside that window.
 
 The reference is ``pgbench -c N -j N -T <seconds>`` (TPC-B, scale 1) run right after the
 tills for the same N, so load from other work on the machine hits both alike. One TPC-B
 transaction is 5 statements (UPDATE an account, SELECT its balance, UPDATE a teller,
-UPDATE the single branch row, INSERT a history row) from a C client; a sale is 16
+UPDATE the single branch row, INSERT a history row) from a C client; a sale is some 17
 statements (counted per sale and printed) plus the Python that builds them. At scale 1 every TPC-B transaction updates
 the one branch row, as every sale bumps the one receipt counter.
 
@@ -44,6 +45,7 @@ COLD = [f"COLD{n:02d}" for n in range(40)]
 STOCK = 100_000  # a receiving line's maximum; a whole run sells a few thousand of each
 HOT_SHARE = 0.9
 RETRY_LOGGER = "pos_app.repositories.unit_of_work"
+CASHIER, PIN = "Bench cashier", "1234"
 
 
 def fresh_pg(name: str) -> str:
@@ -67,9 +69,12 @@ def stock_the_shop(url: str) -> None:
     from pos_app.repositories import UnitOfWork
     from pos_app.services.catalogue import add_product
     from pos_app.services.receiving import Receiving
+    from pos_app.services.staff import add_staff
 
     db = Database.connect(url)
     upgrade(db.engine)
+    with UnitOfWork(db.writer) as uow:  # the first person of a store is its owner
+        add_staff(uow, None, CASHIER, "owner", PIN)
     skus = [*HOT, *COLD]
     with UnitOfWork(db.writer) as uow:
         for i, sku in enumerate(skus):
@@ -116,20 +121,33 @@ class _Retries(logging.Handler):
             self.count += 1
 
 
-def till(url: str, seed: int, warmup: float, seconds: float, barrier, results) -> None:
-    """Sell until the window closes; report latencies of the sales finished inside it."""
+def till(
+    url: str, till_no: int, seed: int, warmup: float, seconds: float, barrier, results
+) -> None:
+    """Sell until the window closes; report latencies of the sales finished inside it.
+    Signs in and sells in "Till <till_no>"'s open session (taken over, or opened)."""
     report = {"latencies": [], "retries": 0, "errors": [], "statements": 0}
     retries = _Retries()
     logger = logging.getLogger(RETRY_LOGGER)
     logger.setLevel(logging.INFO)
     logger.addHandler(retries)
     try:
+        from pos_app.domain.errors import TillClosed
         from pos_app.domain.tender import Tender
         from pos_app.persistence.engine import Database
         from pos_app.repositories import UnitOfWork
         from pos_app.services.sale import Checkout
+        from pos_app.services.staff import sign_in
+        from pos_app.services.till import current_shift, open_till
 
         db = Database.connect(url)
+        with UnitOfWork(db.writer) as uow:
+            cashier = sign_in(uow, CASHIER, PIN)
+        with UnitOfWork(db.writer) as uow:
+            try:
+                shift = current_shift(uow, cashier, f"Till {till_no}")
+            except TillClosed:
+                shift = open_till(uow, cashier, f"Till {till_no}", 10_000)
         statements = [0]
 
         @event.listens_for(db.engine, "before_cursor_execute")
@@ -147,7 +165,7 @@ def till(url: str, seed: int, warmup: float, seconds: float, barrier, results) -
             before = (statements[0], retries.count)
             try:
                 with UnitOfWork(db.writer) as uow:
-                    checkout = Checkout(uow)
+                    checkout = Checkout(uow, shift=shift)
                     checkout.begin()  # the order number the dialog shows
                     for sku, quantity in basket(rng).items():
                         checkout.add(sku, quantity)
@@ -174,7 +192,9 @@ def run_tills(url: str, n: int, warmup: float, seconds: float) -> dict:
     results = ctx.Queue()
     barrier = ctx.Barrier(n)
     procs = [
-        ctx.Process(target=till, args=(url, 1000 * n + k, warmup, seconds, barrier, results))
+        ctx.Process(
+            target=till, args=(url, k + 1, 1000 * n + k, warmup, seconds, barrier, results)
+        )
         for k in range(n)
     ]
     for proc in procs:

@@ -38,23 +38,30 @@ SIZE = (1366, 768)
 
 
 def demo_store(folder: Path):
+    """The demo store with three sales by its cashier, Cass, on "Till 1" (left open)."""
     from pos_app.cli import open_database
     from pos_app.domain.cart import Cart
     from pos_app.domain.tender import Tender
     from pos_app.repositories import UnitOfWork
     from pos_app.services.demo_data import load_demo_store
     from pos_app.services.sale import Checkout
+    from pos_app.services.staff import sign_in
     from pos_app.services.store import Store
+    from pos_app.services.till import open_till
 
     db = open_database(f"sqlite:///{folder / 'demo.sqlite3'}")
     load_demo_store(lambda: UnitOfWork(db.writer))
+    with UnitOfWork(db.writer) as uow:
+        cass = sign_in(uow, "Cass", "3456")
+    with UnitOfWork(db.writer) as uow:
+        shift = open_till(uow, cass, "Till 1", 15_000)
     for codes in (["NW-001", "NW-002", "NW-011"], ["NW-043", "NW-043", "NW-060"], ["NW-024"]):
         with UnitOfWork(db.writer) as uow:
-            checkout = Checkout(uow, Cart())
+            checkout = Checkout(uow, Cart(), shift=shift)
             for code in codes:
                 checkout.add(code)
             checkout.confirm([Tender.cash(checkout.totals().total + 500)])
-    return Store(db)
+    return Store(db), shift
 
 
 def dark_palette() -> QPalette:
@@ -100,14 +107,18 @@ def main() -> int:
     app = QApplication(sys.argv)
     app.setStyle("Fusion")
     with tempfile.TemporaryDirectory() as tmp:
-        store = demo_store(Path(tmp))
+        store, shift = demo_store(Path(tmp))
         from pos_app.ui.app import create_main_window
+        from pos_app.ui.station import Station
+
+        station = Station(shift.till_name)  # Cass signed in, as after the sign-in prompt
+        station.sign_in(shift.cashier, shift)
 
         themes = [("", None)] + ([("-dark", dark_palette())] if args.dark else [])
         for suffix, palette in themes:
             if palette is not None:
                 app.setPalette(palette)
-            window = create_main_window(store)
+            window = create_main_window(store, station)
             grab(app, window, HERE / f"main-window{suffix}.png")
             for name, module_name in SCREENS:
                 try:
