@@ -152,6 +152,105 @@ def test_downgrade_to_base_and_upgrade_again(empty_url):
         db.dispose()
 
 
+KEPT_TABLES = (
+    "products",
+    "customers",
+    "purchases",
+    "purchase_lines",
+    "orders",
+    "order_lines",
+    "payments",
+    "stock_movements",
+    "journal_transactions",
+    "journal_entries",
+)
+
+
+def row_ids(db: Database) -> dict[str, list[int]]:
+    with db.engine.connect() as conn:
+        return {
+            table: list(conn.scalars(text(f"SELECT id FROM {table} ORDER BY id")))  # noqa: S608
+            for table in KEPT_TABLES
+        }
+
+
+def populate(db: Database) -> None:
+    """A store in use, built at head through the services: receivings, customer orders with
+    lines (one shipped), a till sale in a till session, a manual journal and a stock count."""
+    from pos_app.domain.cart import Cart
+    from pos_app.domain.postings import Accounts, Posting
+    from pos_app.domain.tender import Tender
+    from pos_app.services.catalogue import record_count
+    from pos_app.services.customer_orders import save_order, ship_order
+    from pos_app.services.journal import post_journal
+    from pos_app.services.sale import Checkout
+    from tests.factories import customer, open_shift, receive
+
+    new_uow = lambda: UnitOfWork(db.writer)  # noqa: E731
+    product(new_uow, "CHAI", price=1800, cost=1000, stock=30)
+    product(new_uow, "TOFU", price=2325, cost=1400, tax_ppm=50_000, stock=20)
+    receive(new_uow, {"CHAI": (10, 1100), "TOFU": (5, 1500)}, supplier="Exotic Liquids")
+    customer(new_uow, "ALFKI")
+    orders = []
+    for lines in ({"CHAI": 2, "TOFU": 1}, {"TOFU": 3}):
+        with new_uow() as uow:
+            cart = Cart()
+            for sku, quantity in lines.items():
+                cart.add(uow.catalogue.sellable(sku), quantity)
+            orders.append(save_order(uow, cart, "ALFKI"))
+    with new_uow() as uow:
+        ship_order(uow, orders[0])
+    shift = open_shift(new_uow)
+    with new_uow() as uow:
+        checkout = Checkout(uow, shift=shift)
+        checkout.add("CHAI", 3)
+        checkout.add("TOFU")
+        checkout.confirm([Tender.cash(20_000)])
+    with new_uow() as uow:
+        post_journal(
+            uow,
+            "Owner's float",
+            [Posting(Accounts.CASH, debit=5000), Posting(Accounts.OWNER_EQUITY, credit=5000)],
+        )
+    with new_uow() as uow:
+        record_count(uow, uow.catalogue.by_sku("CHAI").id, 30)
+
+
+def test_a_populated_store_keeps_every_row_down_to_0003_and_up_again(empty_url):
+    """0004 alters orders, order lines, journal transactions and stock movements (SQLite
+    rebuilds each table): no row may go with it, nor cascade away with a dropped table."""
+    from tests.factories import assert_clean
+
+    db = Database.connect(empty_url)
+    try:
+        upgrade(db.engine)
+        populate(db)
+        assert_clean(db)
+        before = row_ids(db)
+        assert all(before.values()), before  # every kept table has rows to lose
+        assert len(before["order_lines"]) == 5 and len(before["orders"]) == 3
+
+        downgrade(db.engine, "0003")
+        assert current_revision(db.engine) == "0003"
+        assert "till_sessions" not in app_tables(db.engine)
+        assert row_ids(db) == before
+        if db.backend == "sqlite":
+            with db.engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+        upgrade(db.engine)
+        assert current_revision(db.engine) == head_revision()
+        assert row_ids(db) == before
+        assert differences(db.engine) == []
+        with db.engine.connect() as conn:  # the sale's till session went with 0004's tables
+            assert conn.scalar(
+                text("SELECT count(*) FROM orders WHERE till_session_id IS NOT NULL")
+            ) == 0
+    finally:
+        db.dispose()
+
+
 # -- constraints really exist --------------------------------------------------------------
 
 
