@@ -255,6 +255,7 @@ def test_sales_racing_a_closing_are_in_the_z_or_refused(pg_db, seed):
         refused: list[int] = []
 
         def sell(n: int, shift=shift, stop=stop, sold=sold, refused=refused) -> None:  # noqa: ANN001
+            """Sell one at a time until the till turns out closed (or the test stops)."""
             while not stop.is_set():
                 try:
                     receipt = sale(db, shift)
