@@ -254,8 +254,11 @@ def test_sales_racing_a_closing_are_in_the_z_or_refused(pg_db, seed):
         sold: list[tuple[int, int]] = []  # (session id, order id)
         refused: list[int] = []
 
-        def sell(n: int, shift=shift, stop=stop, sold=sold, refused=refused) -> None:  # noqa: ANN001
-            """Sell one at a time until the till turns out closed (or the test stops)."""
+        def sell(
+            n: int, shift=shift, stop=stop, sold=sold, refused=refused  # noqa: ANN001
+        ) -> None:
+            """Sell one at a time until the till turns out closed (or the test stops); the
+            defaults bind this round's objects."""
             while not stop.is_set():
                 try:
                     receipt = sale(db, shift)
