@@ -113,6 +113,12 @@ class CartView(QWidget):
         line_row = QHBoxLayout()
         line_row.addWidget(self.removeLineButton)
         line_row.addWidget(self.quantityButton)
+        self.parkButton = till_button("Park  F10", "parkSaleButton")  # parked_dialog.py
+        self.parkButton.clicked.connect(self.park)
+        self.resumeButton = till_button("Resume  F11", "resumeSaleButton")
+        self.resumeButton.clicked.connect(self.resume)
+        line_row.addWidget(self.parkButton)
+        line_row.addWidget(self.resumeButton)
         line_row.addStretch(1)
         line_row.addWidget(keys_hint)
 
@@ -152,6 +158,8 @@ class CartView(QWidget):
             ("F12", self.pay),
             ("F9", self.save_as_order),
             ("F7", self.edit_quantity),
+            ("F10", self.park),
+            ("F11", self.resume),
         ):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(context)
@@ -358,6 +366,19 @@ class CartView(QWidget):
     def show_receipt(self, receipt: Receipt) -> None:
         self.last_receipt = receipt
         self.side.show_receipt(receipt)
+
+    # -- parked sales (the work is in parked_dialog.py) -------------------------------------
+    def park(self) -> None:
+        """F10: put this cart aside (with an optional label) to serve the next customer."""
+        from .parked_dialog import park_cart
+
+        park_cart(self)
+
+    def resume(self) -> None:
+        """F11: the parked carts; Enter takes one back (the cart on screen is parked first)."""
+        from .parked_dialog import resume_cart
+
+        resume_cart(self)
 
     # -- customer orders --------------------------------------------------------------------
     def save_as_order(self) -> None:
