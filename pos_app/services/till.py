@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ..domain.errors import InvalidInput, InvalidState, NotFound, TillClosed
+from ..domain.errors import DuplicateValue, InvalidInput, InvalidState, NotFound, TillClosed
 from ..domain.money import check_amount, format_amount
 from ..domain.postings import Posting
 from ..domain.staff import Permission, Shift, StaffMember, authorise
@@ -70,7 +70,10 @@ def open_till(uow: UnitOfWork, staff: StaffMember, till_name: str, opening_float
         uow.commit()
         return Shift(session_id, till_name, staff)
 
-    return uow.run(work)
+    try:
+        return uow.run(work)
+    except DuplicateValue:  # another computer opened it a moment ago (one open per till)
+        raise InvalidState(f"{till_name} is already open: close it first.") from None
 
 
 def current_shift(uow: UnitOfWork, staff: StaffMember, till_name: str) -> Shift:

@@ -17,7 +17,7 @@ import time
 import pytest
 from sqlalchemy import text
 
-from pos_app.domain.errors import DatabaseBusy, TillClosed
+from pos_app.domain.errors import DatabaseBusy, InvalidState, TillClosed
 from pos_app.domain.tender import Tender, TenderKind
 from pos_app.repositories import UnitOfWork
 from pos_app.services.sale import Checkout
@@ -181,6 +181,34 @@ def test_a_checkout_left_open_does_not_hold_a_closing_back_on_postgresql(db, set
     assert (z.z_no, z.sales_count, z.over_short) == (1, 0, 0)
     closed_figures_hold(db)
     assert_clean(db)
+
+
+def test_two_computers_opening_the_same_till_at_once_get_one_session(db, setup):
+    owner, shift = setup
+    with UnitOfWork(db.writer) as uow:
+        close_till(uow, owner, shift.session_id, {CASH: 5_000, CARD: 0})
+    ready, go = threading.Event(), threading.Event()
+    gated = GatedUnitOfWork(db.writer, ready, go)
+
+    def first_open():  # noqa: ANN202
+        with gated as uow:
+            return open_till(uow, owner, "Till 1", 1_000)
+
+    first = Worker(first_open)
+    first.start()
+    assert ready.wait(20)  # its session is written, not yet committed
+    second = Worker(lambda: in_own_uow(db, open_till, owner, "Till 1", 2_000))
+    second.start()
+    time.sleep(0.5)
+    go.set()
+    first.join(20)
+    second.join(20)
+    assert first.error is None, first.error
+    assert isinstance(second.error, (InvalidState, DatabaseBusy)), second.error
+    if db.backend == "postgresql":  # waited on the unique index, then told plainly
+        assert str(second.error) == "Till 1 is already open: close it first."
+    state = Store(db).till_state("Till 1")
+    assert state.session_id == first.result.session_id and state.opening_float == 1_000
 
 
 def in_own_uow(db, service, *args):  # noqa: ANN001
