@@ -1,5 +1,5 @@
 """Reports over a year of trading: trial balance, takings by tender for a day (the Z report's
-stand-in), sales by day for a month and for a year.
+stand-in), sales by day and by cashier for a month and for a year.
 
 The store is generated inside the database with INSERT … SELECT (``generate_series`` on
 PostgreSQL, a recursive CTE on SQLite), consistent the way the till writes it: products,
@@ -8,7 +8,11 @@ stock movements, Dr Inventory / Cr Accounts payable), then N sales of 1–3 line
 their stock movements, one payment (two in three by card, cash rounded up to the next
 10.00 with change), the gapless receipt number and a five-entry journal transaction (Dr
 tender, Cr revenue, Cr tax, Dr COGS, Cr inventory), completed_at spread evenly over 2025.
-200,000 sales make 1,000,000 sale journal entries. On PostgreSQL the load runs with
+Eight cashiers, each with an open till session on their own till, take turns. Every 100th
+sale has its first line refunded an hour later by the same cashier, the way the refund
+service writes it (refund and its line, stock back, a reversing journal transaction, the
+gapless refund number). 200,000 sales make 1,000,000 sale journal entries (and 2,000
+refunds 10,000 more). On PostgreSQL the load runs with
 ``session_replication_role = replica`` (no per-row balance trigger, no FK triggers);
 ``run_check`` over the whole generated store then proves what those would have.
 
@@ -41,13 +45,15 @@ from sqlalchemy.orm import joinedload  # noqa: E402
 from bench.common import drop_pg, median, ms, p, pg_url, table, timed, write_section  # noqa: E402
 from pos_app.persistence.engine import Database  # noqa: E402
 from pos_app.persistence.migrate import upgrade  # noqa: E402
-from pos_app.persistence.models import JournalEntry, Order  # noqa: E402
+from pos_app.persistence.models import JournalEntry, Order, Refund, Staff  # noqa: E402
 from pos_app.repositories.reports import utc_day  # noqa: E402
 from pos_app.services.integrity import run_check  # noqa: E402
 from pos_app.services.store import Store  # noqa: E402
 
 PRODUCTS = 1000
 RECEIVINGS = 52
+CASHIERS = 8
+REFUND_EVERY = 100  # every 100th sale has its first line refunded
 YEAR = 2025
 DAY = date(YEAR, 7, 1)
 MONTH = (date(YEAR, 7, 1), date(YEAR, 7, 31))
@@ -143,11 +149,20 @@ def generate(db: Database, sales: int) -> None:
             SELECT id, {account("1200")}, total_cost, 0 FROM purchases
             UNION ALL
             SELECT id, {account("2000")}, 0, total_cost FROM purchases""",
+        # cashiers, each on their own till with a session open all year
+        f"""INSERT INTO staff (id, name, role, pin_hash, active, failed_pins, created_at)
+            WITH RECURSIVE {sql.series("s", CASHIERS)}
+            SELECT g, 'Cashier ' || g, 'cashier', 'bench: no PIN', true, 0, {new_year} FROM s""",
+        f"""INSERT INTO till_sessions (id, till_name, status, opened_by, opened_at,
+                opening_float, sales_count)
+            SELECT id, 'Till ' || id, 'open', id, {new_year}, 0, 0 FROM staff""",
         # sales
-        """INSERT INTO orders (id, kind, status, client_key, customer_id, receipt_no,
-                tax_rounding, subtotal, tax, total, created_at, completed_at)
+        f"""INSERT INTO orders (id, kind, status, client_key, customer_id, receipt_no,
+                tax_rounding, subtotal, tax, total, created_at, completed_at, staff_id,
+                till_session_id)
             SELECT order_id, 'sale', 'completed', 'bench-' || order_id, NULL, order_id,
-                   'line', subtotal, tax, total, at, at
+                   'line', subtotal, tax, total, at, at, order_id % {CASHIERS} + 1,
+                   order_id % {CASHIERS} + 1
             FROM gen_sales""",
         """INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price,
                 tax_rate_ppm, net, tax, unit_cost)
@@ -176,6 +191,51 @@ def generate(db: Database, sales: int) -> None:
             UNION ALL SELECT {RECEIVINGS} + order_id, {account("5000")}, cost, 0 FROM gen_sales
             UNION ALL SELECT {RECEIVINGS} + order_id, {account("1200")}, 0, cost FROM gen_sales""",
         f"UPDATE counters SET value = {sales} WHERE name = 'receipt'",
+        """UPDATE till_sessions SET sales_count =
+            (SELECT count(*) FROM orders WHERE orders.till_session_id = till_sessions.id)""",
+        # refunds: the first line of every 100th sale, an hour after the sale
+        f"""CREATE TEMP TABLE gen_refunds AS
+            SELECT s.order_id / {REFUND_EVERY} AS id, s.order_id, s.tender,
+                   s.order_id % {CASHIERS} + 1 AS staff_id, l.product_id, l.quantity, l.net,
+                   l.tax, l.unit_cost,
+                   {sql.at(f"(s.order_id - 1) * {sql.step} + 3600")} AS at
+            FROM gen_sales s JOIN gen_lines l ON l.order_id = s.order_id AND l.line_no = 1
+            WHERE s.order_id % {REFUND_EVERY} = 0""",
+        """INSERT INTO refunds (id, refund_no, kind, status, client_key, order_id,
+                till_session_id, staff_id, tender, reason, subtotal, tax, total, cash_rounding,
+                created_at, completed_at)
+            SELECT id, id, 'refund', 'completed', 'bench-refund-' || id, order_id, staff_id,
+                   staff_id, tender, 'Bench', net, tax, net + tax, 0, at, at
+            FROM gen_refunds""",
+        """INSERT INTO refund_lines (refund_id, order_line_id, product_id, quantity, net, tax,
+                unit_cost)
+            SELECT r.id, ol.id, r.product_id, r.quantity, r.net, r.tax, r.unit_cost
+            FROM gen_refunds r
+            JOIN order_lines ol ON ol.order_id = r.order_id AND ol.line_no = 1""",
+        f"""UPDATE order_lines SET refunded_quantity = quantity
+            WHERE line_no = 1 AND order_id % {REFUND_EVERY} = 0""",
+        """INSERT INTO stock_movements (product_id, quantity, kind, order_id, purchase_id,
+                refund_id, note, created_at)
+            SELECT product_id, quantity, 'refund', NULL, NULL, id, '', at FROM gen_refunds""",
+        """UPDATE products SET stock_on_hand = stock_on_hand + COALESCE(
+            (SELECT SUM(quantity) FROM gen_refunds r WHERE r.product_id = products.id), 0)""",
+        f"""INSERT INTO journal_transactions (id, posted_at, description, kind, order_id,
+                purchase_id, refund_id, reverses_id, till_session_id, staff_id)
+            SELECT {RECEIVINGS} + {sales} + id, at, 'Refund ' || id, 'refund', NULL, NULL, id,
+                   {RECEIVINGS} + order_id, staff_id, staff_id
+            FROM gen_refunds""",
+        f"""INSERT INTO journal_entries (transaction_id, account_id, debit, credit)
+            SELECT {RECEIVINGS} + {sales} + id, {account("4000")}, net, 0 FROM gen_refunds
+            UNION ALL SELECT {RECEIVINGS} + {sales} + id, {account("2200")}, tax, 0
+                FROM gen_refunds
+            UNION ALL SELECT {RECEIVINGS} + {sales} + id, CASE WHEN tender = 'cash'
+                THEN {account("1000")} ELSE {account("1010")} END, 0, net + tax FROM gen_refunds
+            UNION ALL SELECT {RECEIVINGS} + {sales} + id, {account("1200")},
+                unit_cost * quantity, 0 FROM gen_refunds
+            UNION ALL SELECT {RECEIVINGS} + {sales} + id, {account("5000")}, 0,
+                unit_cost * quantity FROM gen_refunds""",
+        f"UPDATE counters SET value = {sales // REFUND_EVERY} WHERE name = 'refund'",
+        "DROP TABLE gen_refunds",
         "DROP TABLE gen_lines",
         "DROP TABLE gen_sales",
         "DROP TABLE gen_received",
@@ -184,7 +244,16 @@ def generate(db: Database, sales: int) -> None:
         statements = ["SET session_replication_role = replica", *statements]
         statements += [
             f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT max(id) FROM {t}))"
-            for t in ("products", "orders", "purchases", "journal_transactions")
+            for t in (
+                "products",
+                "orders",
+                "purchases",
+                "journal_transactions",
+                "staff",
+                "till_sessions",
+                "refunds",
+                "refund_lines",
+            )
         ]
     with db.engine.begin() as conn:
         for statement in statements:
@@ -198,7 +267,14 @@ def counts(db: Database) -> dict[str, int]:
     with db.engine.connect() as conn:
         return {
             t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one()  # noqa: S608
-            for t in ("orders", "order_lines", "payments", "journal_entries", "stock_movements")
+            for t in (
+                "orders",
+                "order_lines",
+                "payments",
+                "journal_entries",
+                "stock_movements",
+                "refunds",
+            )
         }
 
 
@@ -220,6 +296,16 @@ def naive_trial_balance(db: Database, limit: int) -> dict[str, tuple[int, int]]:
     return {code: (d, c) for code, (d, c) in totals.items()}
 
 
+def _naive_refunds(session, since: datetime, until: datetime) -> list[Refund]:  # noqa: ANN001
+    return [
+        r
+        for r in session.scalars(
+            select(Refund).where(Refund.completed_at >= since, Refund.completed_at < until)
+        )
+        if r.status == "completed"
+    ]
+
+
 def naive_takings(db: Database, since: datetime, until: datetime) -> dict[str, int]:
     takings: dict[str, int] = defaultdict(int)
     with db.reader() as session:
@@ -230,6 +316,8 @@ def naive_takings(db: Database, since: datetime, until: datetime) -> dict[str, i
             if order.kind == "sale" and order.status == "completed":
                 for payment in order.payments:  # a lazy load per sale
                     takings[payment.kind] += payment.applied
+        for refund in _naive_refunds(session, since, until):
+            takings[refund.tender] -= refund.total + refund.cash_rounding
     return dict(takings)
 
 
@@ -247,7 +335,37 @@ def naive_by_day(db: Database, first: date, last: date) -> dict[date, list[int]]
                 row[1] += order.subtotal
                 row[2] += order.tax
                 row[3] += order.total
+        for refund in _naive_refunds(session, since, until):
+            row = days[refund.completed_at.date()]
+            row[1] -= refund.subtotal
+            row[2] -= refund.tax
+            row[3] -= refund.total
     return dict(days)
+
+
+def naive_by_cashier(db: Database, first: date, last: date) -> dict[str, list[int]]:
+    """Per cashier's name: sales, net, tax, total (after refunds), refunds, refunded."""
+    since = datetime.combine(first, datetime.min.time(), UTC)
+    until = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
+    people: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    with db.reader() as session:
+        for order in session.scalars(
+            select(Order).where(Order.completed_at >= since, Order.completed_at < until)
+        ):
+            if order.kind == "sale" and order.status == "completed":
+                row = people[order.staff.name if order.staff else "(no cashier recorded)"]
+                row[0] += 1
+                row[1] += order.subtotal
+                row[2] += order.tax
+                row[3] += order.total
+        for refund in _naive_refunds(session, since, until):
+            row = people[session.get(Staff, refund.staff_id).name]
+            row[1] -= refund.subtotal
+            row[2] -= refund.tax
+            row[3] -= refund.total
+            row[4] += 1
+            row[5] += refund.total
+    return dict(people)
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -295,6 +413,8 @@ def bench_backend(backend: str, sales: int, runs: int, drop_indexes: bool) -> tu
         "takings by tender, one day": lambda: store.takings_by_tender(day_since, day_until),
         "sales by day, one month": lambda: store.sales_by_day(*MONTH),
         "sales by day, one year": lambda: store.sales_by_day(*WHOLE_YEAR),
+        "sales by cashier, one month": lambda: store.sales_by_cashier(*MONTH),
+        "sales by cashier, one year": lambda: store.sales_by_cashier(*WHOLE_YEAR),
     }
     # the naive trial balance reads a slice of the entries and is scaled up linearly
     slice_ = min(entries, 50_000)
@@ -307,6 +427,8 @@ def bench_backend(backend: str, sales: int, runs: int, drop_indexes: bool) -> tu
         "takings by tender, one day": (lambda: naive_takings(db, day_since, day_until), 1.0),
         "sales by day, one month": (lambda: naive_by_day(db, *MONTH), 1.0),
         "sales by day, one year": (lambda: naive_by_day(db, *WHOLE_YEAR), 1.0),
+        "sales by cashier, one month": (lambda: naive_by_cashier(db, *MONTH), 1.0),
+        "sales by cashier, one year": (lambda: naive_by_cashier(db, *WHOLE_YEAR), 1.0),
     }
     assert [(a.code, a.debit, a.credit) for a in store.trial_balance()] == [
         tuple(row[i] for i in (0, 3, 4)) for row in join_first(db)
@@ -316,12 +438,18 @@ def bench_backend(backend: str, sales: int, runs: int, drop_indexes: bool) -> tu
     assert takings == naive_takings(db, day_since, day_until), "takings differ"
     by_day = {d.day: [d.sales, d.net, d.tax, d.total] for d in app["sales by day, one month"]()}
     assert {k: v for k, v in by_day.items() if v[0]} == naive_by_day(db, *MONTH), "days differ"
+    by_cashier = {
+        c.name: [c.sales, c.net, c.tax, c.total, c.refunds, c.refunded]
+        for c in app["sales by cashier, one month"]()
+    }
+    assert by_cashier == naive_by_cashier(db, *MONTH), "cashiers differ"
+    assert sum(c[4] for c in by_cashier.values()) > 0, "no refunds in the month"
 
     rows = []
     for name, fn in app.items():
         times = timed(fn, runs, warmup=1)
         naive_fn, scale = naive[name]
-        naive_runs = 3 if name != "sales by day, one year" else 2
+        naive_runs = 2 if name.endswith("one year") else 3
         naive_times = [t * scale for t in timed(naive_fn, naive_runs, warmup=0)]
         rows.append(
             [
@@ -363,7 +491,8 @@ def main() -> None:
         notes.append(
             f"- {backend}: {c['orders']:,} sales, {c['order_lines']:,} lines, "
             f"{c['journal_entries']:,} journal entries, {c['stock_movements']:,} stock "
-            f"movements generated in {facts['generated_s']:.1f} s; `run_check` over all of it "
+            f"movements, {c['refunds']:,} refunds, {CASHIERS} cashiers generated in "
+            f"{facts['generated_s']:.1f} s; `run_check` over all of it "
             f"{'clean' if facts['check_ok'] else 'FOUND PROBLEMS'} in {facts['check_s']:.1f} s"
         )
     body = (

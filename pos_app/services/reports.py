@@ -92,16 +92,17 @@ class ByDay:
 
 
 class ByProduct:
-    """Columns of Sales by product: amounts before tax; Returned and Refunded negative."""
+    """Columns of Sales by product: amounts before tax; Returned and Refunded negative;
+    Quantity and Net after them."""
 
-    SKU, PRODUCT, SOLD, RETURNED, QUANTITY, SALES, REFUNDED, NET = range(8)
+    SKU, PRODUCT, SOLD, RETURNED, QUANTITY, SOLD_FOR, REFUNDED, NET = range(8)
     COLUMNS = (
         Column("SKU", _T),
         Column("Product", _T),
         Column("Sold", _N),
         Column("Returned", _N),
         Column("Quantity", _N),
-        Column("Sales", _M),
+        Column("Sold for", _M),
         Column("Refunded", _M),
         Column("Net", _M),
     )

@@ -56,7 +56,7 @@ def hand_made() -> ReportResult:
 
 def test_csv_of_a_product_report_exactly():
     assert csv_text(hand_made()) == (
-        "SKU,Product,Sold,Returned,Quantity,Sales,Refunded,Net\r\n"
+        "SKU,Product,Sold,Returned,Quantity,Sold for,Refunded,Net\r\n"
         'NW-001,"Chai ""Royal"", 500g",10,-1,9,180.00,-18.00,162.00\r\n'
         "'=1+1,\"'=HYPERLINK(\"\"http://x\"\")\",1,0,1,0.05,0.00,0.05\r\n"
         "ZOE,Zoë's café crème,2,0,2,1234.50,0.00,1234.50\r\n"
@@ -138,7 +138,7 @@ def test_every_report_to_csv_exactly(march, shift):
         "Total,2,31.50,0,0.00,27.50,4.00,31.50\r\n"
     )
     assert csv_text(run(march, ReportKind.BY_PRODUCT, olive)) == (
-        "SKU,Product,Sold,Returned,Quantity,Sales,Refunded,Net\r\n"
+        "SKU,Product,Sold,Returned,Quantity,Sold for,Refunded,Net\r\n"
         "TEA,Tea,2,0,2,20.00,0.00,20.00\r\n"
         "JAM,Jam,3,0,3,7.50,0.00,7.50\r\n"
         "Total,,5,0,5,27.50,0.00,27.50\r\n"

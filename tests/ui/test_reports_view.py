@@ -111,7 +111,7 @@ def test_choose_type_enter_read_chart_and_export(qtbot, sales, station, tmp_path
     path = view.export_to(tmp_path / "products.csv")
     assert path is not None
     assert path.read_bytes() == (
-        "\ufeffSKU,Product,Sold,Returned,Quantity,Sales,Refunded,Net\r\n"
+        "\ufeffSKU,Product,Sold,Returned,Quantity,Sold for,Refunded,Net\r\n"
         "CHAI,Chai,2,0,2,36.00,0.00,36.00\r\n"
         "TOFU,Tofu,1,0,1,23.25,0.00,23.25\r\n"
         "Total,,3,0,3,59.25,0.00,59.25\r\n"
