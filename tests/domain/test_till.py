@@ -62,7 +62,8 @@ def test_a_closed_report_adds_up_its_differences():
     ("cash", "card", "expected"),
     [
         (0, 0, []),
-        (150, 0, [Posting(Accounts.CASH, debit=150), Posting(Accounts.CASH_OVER_SHORT, credit=150)]),
+        (150, 0, [Posting(Accounts.CASH, debit=150),
+                  Posting(Accounts.CASH_OVER_SHORT, credit=150)]),
         (-75, 0, [Posting(Accounts.CASH_OVER_SHORT, debit=75), Posting(Accounts.CASH, credit=75)]),
         (0, -20, [Posting(Accounts.CASH_OVER_SHORT, debit=20),
                   Posting(Accounts.CARD_CLEARING, credit=20)]),
