@@ -55,7 +55,7 @@ def parse_receipt_no(text: object) -> int:
     return number
 
 
-def parse_refund_quantity(text: object, *, left: int, what: str = "this line") -> int:
+def parse_refund_quantity(text: object, *, left: int, what: str = "This line") -> int:
     """How many to give back of a line: 0 (none) up to what is still left to refund."""
     if isinstance(text, bool):
         raise InvalidInput("The quantity must be a whole number.", "quantity")

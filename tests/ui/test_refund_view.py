@@ -232,3 +232,46 @@ def test_demo_renders(qtbot, shop):
     widget = refund_demo(shop)
     qtbot.addWidget(widget)
     assert widget.last_refund is not None and widget.refund is not None
+
+
+def test_junk_typed_into_the_screen_is_refused_in_place(qtbot, view, sale, db):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from tests.badinput.strategies import JUNK, is_sentence, nasty_text, number_text
+
+    before = snapshot(db)
+
+    @settings(JUNK, max_examples=25 if db.backend == "sqlite" else 10)
+    @given(
+        receipt=st.one_of(nasty_text, number_text),
+        quantity=st.one_of(nasty_text, number_text),
+        reason=st.one_of(nasty_text, st.text(min_size=201, max_size=240)),
+    )
+    def attempt(receipt, quantity, reason):
+        view.cancel()
+        view.receiptField.setText(receipt)
+        view.find()
+        if view.refund is None:
+            assert not view.message.isVisible() or is_sentence(view.message.text())
+            view.receiptField.setText(str(sale.receipt_no))
+            view.find()
+        assert view.refund is not None
+        view.model.setData(view.model.index(0, REFUND_NOW), quantity)
+        view.reasonCombo.setEditText(reason)
+        view.confirm()
+        if view.last_refund is None:
+            assert is_sentence(view.message.text()), view.message.text()
+            assert view.refund is not None  # still on screen, nothing stored
+        else:  # what a person could mean: a number of units and a sentence of a reason
+            made, view.last_refund = view.last_refund, None
+            assert made.lines[0].quantity == int(quantity.strip())
+            assert made.reason == " ".join(reason.split())
+            accepted.append(made)
+
+    accepted: list = []
+    attempt()
+    view.cancel()
+    if not accepted:
+        assert snapshot(db) == before
+    assert view.store.check().ok
