@@ -101,8 +101,13 @@ def credit(code: str, amount: int) -> Posting | None:
     return Posting(code, credit=amount) if amount else None
 
 
-def sale_postings(*, net: int, tax: int, cost: int, payments: Iterable[Payment]) -> list[Posting]:
-    """Dr tenders / Cr revenue / Cr tax payable, and Dr COGS / Cr inventory at cost."""
+def sale_postings(
+    *, net: int, tax: int, cost: int, payments: Iterable[Payment], cash_rounding: int = 0
+) -> list[Posting]:
+    """Dr tenders / Cr revenue / Cr tax payable, and Dr COGS / Cr inventory at cost.
+
+    Cash rounding (the tenders took ``total + cash_rounding``) goes to Cash rounding: a
+    credit when the customer paid a little more, a debit when a little less."""
     by_account: dict[str, int] = {}
     for payment in payments:
         code = TENDER_ACCOUNT[payment.kind]
@@ -111,8 +116,10 @@ def sale_postings(*, net: int, tax: int, cost: int, payments: Iterable[Payment])
         _nonzero(
             [*(debit(code, amount) for code, amount in sorted(by_account.items()))]
             + [
+                debit(Accounts.CASH_ROUNDING, -cash_rounding) if cash_rounding < 0 else None,
                 credit(Accounts.SALES_REVENUE, net),
                 credit(Accounts.SALES_TAX_PAYABLE, tax),
+                credit(Accounts.CASH_ROUNDING, cash_rounding) if cash_rounding > 0 else None,
                 debit(Accounts.COST_OF_GOODS_SOLD, cost),
                 credit(Accounts.INVENTORY, cost),
             ]

@@ -40,16 +40,27 @@ class Payment:
     change: int
 
 
-def settle(total: int, tenders: list[Tender]) -> list[Payment]:
+def cash_due(amount: int, step: int) -> int:
+    """What is due in cash when cash is rounded to ``step`` cents (0 = no rounding): the
+    nearest multiple of the step, halves up (2.47 -> 2.45, 2.48 -> 2.50 with a step of 5)."""
+    if step <= 1 or amount <= 0:
+        return amount
+    return (2 * amount + step) // (2 * step) * step
+
+
+def settle(total: int, tenders: list[Tender], *, cash_step: int = 0) -> list[Payment]:
     """Apply tenders to ``total``; refuse if they fall short or a card overpays.
 
     Cards first (a card cannot be over-charged), then cash covers what is left, and any
-    excess cash is change. The applied amounts always add up to ``total`` exactly.
+    excess cash is change. With a ``cash_step`` what cash covers is rounded to the step
+    first (cards are never rounded), so the applied amounts add up to ``total`` plus the
+    cash rounding; without one they add up to ``total`` exactly.
     """
     if not tenders:
         raise TenderShort("Choose how the customer pays.", "tender")
     remaining = total
     payments: list[Payment] = []
+    rounded = False
     for tender in sorted(tenders, key=lambda t: t.kind != TenderKind.CARD):
         if tender.kind == TenderKind.CARD:
             if tender.amount > remaining:
@@ -61,6 +72,8 @@ def settle(total: int, tenders: list[Tender]) -> list[Payment]:
             payments.append(Payment(TenderKind.CARD, tender.amount, tender.amount, 0))
             remaining -= tender.amount
         else:
+            if not rounded:  # the cash part of the sale is rounded once
+                remaining, rounded = cash_due(remaining, cash_step), True
             applied = min(tender.amount, remaining)
             payments.append(
                 Payment(TenderKind.CASH, applied, tender.amount, tender.amount - applied)
@@ -72,3 +85,8 @@ def settle(total: int, tenders: list[Tender]) -> list[Payment]:
             "tender",
         )
     return [p for p in payments if p.applied or p.given]
+
+
+def cash_rounding_of(total: int, payments: list[Payment]) -> int:
+    """What cash rounding added to (or took off) ``total``: paid minus due."""
+    return sum(p.applied for p in payments) - total

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.cart import Cart
+from ..domain.pricing import DEFAULT_RULES, PricingRules
 from ..domain.receipt import Receipt, ReceiptLine
 from ..domain.tender import Payment, TenderKind
 from ..persistence.models import Counter, Order, OrderLine, PaymentRow, utcnow
@@ -134,8 +135,19 @@ class SalesRepository:
             ],
         )
 
-    def complete_sale(self, order_id: int, *, receipt_no: int, subtotal: int, tax: int) -> datetime:
-        """Mark an open sale completed with one UPDATE; returns its completion time."""
+    def complete_sale(
+        self,
+        order_id: int,
+        *,
+        receipt_no: int,
+        subtotal: int,
+        tax: int,
+        discount: int = 0,
+        cash_rounding: int = 0,
+        rules: PricingRules = DEFAULT_RULES,
+    ) -> datetime:
+        """Mark an open sale completed with one UPDATE, with the rules it was priced by;
+        returns its completion time."""
         completed_at = utcnow()
         self.session.connection().execute(
             _COMPLETE,
@@ -146,6 +158,10 @@ class SalesRepository:
                 "subtotal": subtotal,
                 "tax": tax,
                 "total": subtotal + tax,
+                "discount": discount,
+                "cash_rounding": cash_rounding,
+                "tax_rounding": rules.tax_rounding,
+                "prices_include_tax": rules.prices_include_tax,
                 "completed_at": completed_at,
             },
         )
@@ -180,41 +196,38 @@ class SalesRepository:
 
 
 def lines_for(cart: Cart) -> list[OrderLine]:
-    """The cart's lines as stored: price, tax and cost as they were when scanned."""
-    return [
-        OrderLine(
-            line_no=line_no,
-            product_id=line.product.product_id,
-            quantity=line.quantity,
-            unit_price=line.product.unit_price,
-            tax_rate_ppm=line.product.tax_rate_ppm,
-            net=line.net,
-            tax=line.tax,
-            unit_cost=line.product.unit_cost,
-        )
-        for line_no, line in enumerate(cart.lines, start=1)
-    ]
+    """The cart's lines as stored: price, tax and cost as they were when scanned, and each
+    line's final net and tax after every discount (what refunds give back)."""
+    return [OrderLine(**row) for row in line_rows(None, cart)]
 
 
-def line_rows(order_id: int, cart: Cart) -> list[dict]:
+def line_rows(order_id: int | None, cart: Cart) -> list[dict]:
     """The same lines as ``lines_for``, as rows for a bulk INSERT."""
-    return [
-        {
-            "order_id": order_id,
+    rows = []
+    for line_no, (line, priced) in enumerate(
+        zip(cart.lines, cart.priced().lines, strict=True), start=1
+    ):
+        row = {
             "line_no": line_no,
             "product_id": line.product.product_id,
             "quantity": line.quantity,
-            "unit_price": line.product.unit_price,
-            "tax_rate_ppm": line.product.tax_rate_ppm,
-            "net": line.net,
-            "tax": line.tax,
+            "unit_price": priced.price,
+            "tax_rate_ppm": priced.tax_rate_ppm,
+            "net": priced.net,
+            "tax": priced.tax,
             "unit_cost": line.product.unit_cost,
+            "discount": priced.discount,
+            "sale_discount": priced.sale_discount,
+            "tax_included": priced.tax_included,
         }
-        for line_no, line in enumerate(cart.lines, start=1)
-    ]
+        if order_id is not None:
+            row["order_id"] = order_id
+        rows.append(row)
+    return rows
 
 
 def receipt_of(order: Order) -> Receipt:
+    """A receipt from the stored sale alone: a reprint equals the original."""
     return Receipt(
         order_id=order.id,
         receipt_no=order.receipt_no or 0,
@@ -228,6 +241,9 @@ def receipt_of(order: Order) -> Receipt:
                 net=line.net,
                 tax=line.tax,
                 tax_rate_ppm=line.tax_rate_ppm,
+                discount=line.discount or 0,
+                sale_discount=line.sale_discount or 0,
+                tax_included=bool(line.tax_included),
             )
             for line in order.lines
         ),
@@ -240,4 +256,8 @@ def receipt_of(order: Order) -> Receipt:
         customer_code=order.customer.code if order.customer else None,
         cashier=order.staff.name if order.staff else "",
         till_name=order.till_session.till_name if order.till_session else "",
+        sale_discount=order.discount or 0,
+        cash_rounding=order.cash_rounding or 0,
+        prices_include_tax=bool(order.prices_include_tax),
+        tax_rounding=order.tax_rounding or "line",
     )

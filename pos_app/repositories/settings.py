@@ -11,16 +11,25 @@ from ..domain.settings import StoreSettings
 from ..persistence.models import Setting
 
 
+_ROWS = select(Setting.key, Setting.value)
+_last: tuple[tuple, StoreSettings] | None = None  # the rows last read and what they gave
+
+
 class SettingsRepository:
     def __init__(self, session: Session):
         self.session = session
 
     def load(self) -> StoreSettings:
-        stored = {
-            key: json.loads(value)
-            for key, value in self.session.execute(select(Setting.key, Setting.value))
-        }
-        return StoreSettings.from_dict(stored)
+        """Read every sale (once per checkout): a prebuilt Core SELECT, and the parsed settings
+        kept while the stored rows stay the same (StoreSettings is immutable)."""
+        global _last
+        rows = tuple(tuple(row) for row in self.session.connection().execute(_ROWS))
+        last = _last
+        if last is not None and last[0] == rows:
+            return last[1]
+        settings = StoreSettings.from_dict({key: json.loads(value) for key, value in rows})
+        _last = (rows, settings)
+        return settings
 
     def save(self, settings: StoreSettings) -> dict:
         """Write every key; returns the keys whose values changed (for the audit log)."""

@@ -27,6 +27,7 @@ from ..persistence.models import (
     TillSession,
 )
 from ..repositories.audit import AuditRepository
+from .integrity_pricing import check_pricing
 from .integrity_refunds import refund_problems
 
 
@@ -75,6 +76,7 @@ def run_check(session: Session) -> CheckReport:
         _receipts,
         _till_sales,
         _audit_chain,
+        check_pricing,  # stored sales re-priced: services/integrity_pricing.py
     ):
         report.problems.extend(check(session))
     report.problems.extend(refund_problems(session))  # refunds and voids

@@ -5,6 +5,12 @@ number before the cashier confirms. ``confirm()`` does everything else in the sa
 transaction (lines, stock, payments, receipt number, journal) and commits once; ``cancel()``
 rolls back and leaves no trace. The sale's client key makes a confirm retried after an unknown
 outcome (a connection lost during commit) return the sale already recorded, never a second.
+
+The store's settings (pricing rules, discount limit, cash rounding) are read once per
+checkout, at its first need, or handed in by the caller; the sale stores the rules it was
+priced by. Discounts above the limit and price overrides need a manager's ``Approval``;
+they are authorised again at confirm and each one leaves an 'override' row in the audit
+log, written last in the sale's transaction.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import SessionTransaction
 
-from ..domain.cart import Cart, ProductSnapshot, Totals
+from ..domain.cart import Cart, Override, ProductSnapshot, Totals
 from ..domain.errors import (
     DuplicateValue,
     InvalidInput,
@@ -25,9 +31,11 @@ from ..domain.errors import (
     TillClosed,
 )
 from ..domain.postings import sale_postings
+from ..domain.pricing import Discount, PricingRules
 from ..domain.receipt import Receipt, ReceiptLine
-from ..domain.staff import Permission, Shift, authorise
-from ..domain.tender import Payment, Tender, settle
+from ..domain.settings import StoreSettings
+from ..domain.staff import Approval, Permission, Shift, StaffMember, authorise
+from ..domain.tender import Payment, Tender, cash_due, cash_rounding_of, settle
 from ..repositories.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -41,6 +49,7 @@ class Checkout:
         *,
         shift: Shift,
         client_key: str | None = None,
+        settings: StoreSettings | None = None,
     ):
         if not isinstance(shift, Shift):
             raise TillClosed("Open the till (with a float) before selling.")
@@ -54,6 +63,18 @@ class Checkout:
         # error) the header is gone with it and the number no longer ours.
         self._header_txn: SessionTransaction | None = None
         self.receipt: Receipt | None = None
+        self._settings = settings
+        if settings is not None:
+            self.cart.rules = PricingRules.of(settings)
+
+    @property
+    def settings(self) -> StoreSettings:
+        """The store's settings, read once for this sale (the cart is priced by their rules)."""
+        if self._settings is None:
+            with self.uow.guard():
+                self._settings = self.uow.settings.load()
+            self.cart.rules = PricingRules.of(self._settings)
+        return self._settings
 
     # -- before confirming --------------------------------------------------------------
     def begin(self) -> int:
@@ -62,6 +83,7 @@ class Checkout:
             raise InvalidState("This sale is already confirmed.")
         if not self._header_written():
             self._order_id = None
+            self.settings  # noqa: B018 - read before the header, in the same transaction
             customer_id = None
             if self.cart.customer_code:
                 with self.uow.guard():  # the first statement may wait for the write lock
@@ -109,7 +131,46 @@ class Checkout:
         self.cart.remove(product_id)
 
     def totals(self) -> Totals:
+        self.settings  # noqa: B018 - the cart is priced by the store's rules
         return self.cart.totals()
+
+    def cash_due(self) -> int:
+        """What a customer paying all in cash hands over (the total, cash-rounded)."""
+        return cash_due(self.totals().total, self.settings.cash_rounding_step)
+
+    # -- discounts and price overrides ----------------------------------------------------
+    def discount_line(
+        self, product_id: int, discount: Discount | None, approval: Approval | None = None
+    ) -> StaffMember | None:
+        """A line discount; above the store's limit it needs ``approval`` (PermissionDenied
+        otherwise). Returns the manager who approved it, if one was needed."""
+        return self.cart.discount_line(
+            product_id,
+            discount,
+            by=self.shift.cashier,
+            limit_ppm=self.settings.discount_limit_ppm,
+            approval=approval,
+        )
+
+    def discount_sale(
+        self, discount: Discount | None, approval: Approval | None = None
+    ) -> StaffMember | None:
+        """A discount on the whole sale, shared over its lines."""
+        return self.cart.discount_sale(
+            discount,
+            by=self.shift.cashier,
+            limit_ppm=self.settings.discount_limit_ppm,
+            approval=approval,
+        )
+
+    def override_price(
+        self, product_id: int, unit_price: int | None, approval: Approval | None = None
+    ) -> StaffMember | None:
+        """Charge another unit price (None: the catalogue's again); needs the price-override
+        right or a manager's ``approval``."""
+        return self.cart.override_price(
+            product_id, unit_price, by=self.shift.cashier, approval=approval
+        )
 
     # -- confirm or cancel ----------------------------------------------------------------
     def confirm(self, tenders: list[Tender]) -> Receipt:
@@ -120,10 +181,17 @@ class Checkout:
             return self.receipt
         if self.cart.is_empty():
             raise InvalidInput("The cart is empty: scan something first.", "cart")
+        settings = self.settings
         totals = self.cart.totals()
-        payments = settle(totals.total, tenders)  # refuse before anything is written
+        # Refuse before anything is written: an override no longer allowed, short tenders.
+        overrides = (
+            self.cart.overrides(self.shift.cashier, settings.discount_limit_ppm)
+            if _touched(self.cart)
+            else []
+        )
+        payments = settle(totals.total, tenders, cash_step=settings.cash_rounding_step)
         try:
-            self.receipt = self.uow.run(lambda: self._write(totals, payments))
+            self.receipt = self.uow.run(lambda: self._write(totals, payments, overrides))
         except DuplicateValue:
             # Another process committed this very sale (same client key) meanwhile.
             with self.uow.guard():
@@ -138,7 +206,9 @@ class Checkout:
         self._header_txn = None
         self.uow.rollback()
 
-    def _write(self, totals: Totals, payments: list[Payment]) -> Receipt:
+    def _write(
+        self, totals: Totals, payments: list[Payment], overrides: list[Override]
+    ) -> Receipt:
         uow = self.uow
         # Our own header, flushed in this very transaction, holds the UNIQUE client key: no
         # other sale under that key can have committed. Only otherwise is there anything to look up.
@@ -162,18 +232,39 @@ class Checkout:
                 raise TillClosed(
                     f"{self.shift.till_name} was closed meanwhile: open it again to sell."
                 )
+            rounding = cash_rounding_of(totals.total, payments)
             completed_at = uow.sales.complete_sale(
-                order_id, receipt_no=receipt_no, subtotal=totals.subtotal, tax=totals.tax
+                order_id,
+                receipt_no=receipt_no,
+                subtotal=totals.subtotal,
+                tax=totals.tax,
+                discount=totals.sale_discount,
+                cash_rounding=rounding,
+                rules=self.cart.rules,
             )
             uow.ledger.record(
                 f"Sale, receipt {receipt_no}",
                 "sale",
                 sale_postings(
-                    net=totals.subtotal, tax=totals.tax, cost=totals.cost, payments=payments
+                    net=totals.subtotal,
+                    tax=totals.tax,
+                    cost=totals.cost,
+                    payments=payments,
+                    cash_rounding=rounding,
                 ),
                 order_id=order_id,
             )
-            receipt = self._receipt_for(order_id, receipt_no, completed_at, totals, payments)
+            for override in overrides:  # the audit counter is the last lock taken
+                uow.audit.append(
+                    "override",
+                    subject=f"Receipt {receipt_no}: {override.subject}",
+                    details={**override.details, "order_id": order_id, "receipt_no": receipt_no},
+                    staff_id=self.shift.cashier.staff_id,
+                    approved_by=override.approver.staff_id,
+                )
+            receipt = self._receipt_for(
+                order_id, receipt_no, completed_at, totals, payments, rounding
+            )
             uow.commit()
         except BaseException:
             self._order_id = None
@@ -189,8 +280,10 @@ class Checkout:
         completed_at: datetime,
         totals: Totals,
         payments: list[Payment],
+        cash_rounding: int,
     ) -> Receipt:
         """The same figures just written, without reading them back."""
+        rules = self.cart.rules
         return Receipt(
             order_id=order_id,
             receipt_no=receipt_no,
@@ -200,12 +293,15 @@ class Checkout:
                     name=line.product.name,
                     sku=line.product.sku,
                     quantity=line.quantity,
-                    unit_price=line.product.unit_price,
-                    net=line.net,
-                    tax=line.tax,
-                    tax_rate_ppm=line.product.tax_rate_ppm,
+                    unit_price=priced.price,
+                    net=priced.net,
+                    tax=priced.tax,
+                    tax_rate_ppm=priced.tax_rate_ppm,
+                    discount=priced.discount,
+                    sale_discount=priced.sale_discount,
+                    tax_included=priced.tax_included,
                 )
-                for line in self.cart.lines
+                for line, priced in zip(self.cart.lines, self.cart.priced().lines, strict=True)
             ),
             subtotal=totals.subtotal,
             tax=totals.tax,
@@ -214,4 +310,15 @@ class Checkout:
             customer_code=self.cart.customer_code,
             cashier=self.shift.cashier.name,
             till_name=self.shift.till_name,
+            sale_discount=totals.sale_discount,
+            cash_rounding=cash_rounding,
+            prices_include_tax=rules.prices_include_tax,
+            tax_rounding=rules.tax_rounding,
         )
+
+
+def _touched(cart: Cart) -> bool:
+    """Any discount or override at all (a plain sale skips the re-check entirely)."""
+    return cart.sale_discount is not None or any(
+        line.discount is not None or line.price_override is not None for line in cart.lines
+    )
