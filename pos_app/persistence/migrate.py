@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from .engine import WRITER_OPTION
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 
 
 def stored_revision(engine: Engine) -> str | None:

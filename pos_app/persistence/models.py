@@ -12,6 +12,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Computed,
     DateTime,
     ForeignKey,
     Index,
@@ -21,7 +22,6 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
-    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -80,6 +80,18 @@ class Account(Base):
     type: Mapped[str] = mapped_column(String(10))
 
 
+# Search as you type (migration 0005). PostgreSQL: name, SKU and barcode lower-cased in one
+# column the database keeps, each field after a space, fields parted by U+001F (no name or
+# code can hold it): "contains" is one LIKE '%text%', a word start one LIKE '% te%', both
+# answered by one pg_trgm index. SQLite computes the column when read and stores it nowhere; its search
+# index is two FTS5 tables (each with shadow tables ``<name>_data`` ...) kept by triggers and
+# not mapped here.
+SEARCH_TEXT_SQL = (
+    "' ' || lower(name) || '\x1f ' || lower(sku) || '\x1f ' || lower(coalesce(barcode, ''))"
+)
+SQLITE_SEARCH_TABLES = ("product_search_trigrams", "product_search_words")
+
+
 class Product(Base):
     __tablename__ = "products"
     __table_args__ = (
@@ -90,17 +102,16 @@ class Product(Base):
         CheckConstraint("length(sku) > 0", name="sku_not_empty"),
         CheckConstraint("length(name) > 0", name="name_not_empty"),
         # Search as you type: name order plus every searched column in one index (SQLite
-        # tests the LIKEs there); trigram indexes for LIKE '%text%' on PostgreSQL.
+        # tests the LIKEs there); on PostgreSQL a trigram index for LIKE '%text%', written
+        # through at once (no fastupdate list for every search to read).
         Index("ix_products_search", "name", "sku", "barcode"),
-        *(
-            Index(
-                f"ix_products_{column}_trgm",
-                func.lower(text(column)) if column != "barcode" else text(column),
-                postgresql_using="gin",
-                postgresql_ops={f"ix_products_{column}_trgm": "gin_trgm_ops"},
-            ).ddl_if(dialect="postgresql")
-            for column in ("name", "sku", "barcode")
-        ),
+        Index(
+            "ix_products_search_trgm",
+            text("search_text"),  # an expression: Alembic leaves it alone on SQLite
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+            postgresql_with={"fastupdate": "off"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -113,6 +124,11 @@ class Product(Base):
     stock_on_hand: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # Kept by the database (SEARCH_TEXT_SQL), read by searches only. Stored on PostgreSQL for
+    # its index; virtual on SQLite, where ALTER TABLE cannot add a stored one and none is read.
+    search_text: Mapped[str] = mapped_column(
+        Text, Computed(SEARCH_TEXT_SQL, persisted=True), deferred=True
+    )
 
 
 class Customer(Base):
