@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import json
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, false, func, or_, select
+from sqlalchemy import bindparam, func, literal_column, or_, select
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
 from sqlalchemy.orm import Session
 
 from ..domain.cart import ProductSnapshot
-from ..persistence.models import Product
+from ..persistence.models import SQLITE_SEARCH_TABLES, Product
 
 
 def snapshot_of(product: Product) -> ProductSnapshot:
@@ -50,14 +52,62 @@ _SNAPSHOT_BY_CODE = (
 )
 
 
-# PostgreSQL search: above this many estimated matches (of 100,000 products, ~20%) the first
-# page comes sooner from walking the name index than from sorting every match.
-WALK_NAME_ORDER_FROM = 20_000
-_ONLY_BITMAP_SCANS = (
-    "SELECT set_config('enable_seqscan', 'off', true),"
+# -- search as you type --------------------------------------------------------------------
+#
+# What a typed text matches, on both backends (case ignored: PostgreSQL through lower(),
+# SQLite for ASCII letters, as its LIKE does):
+#   * nothing typed: every product;
+#   * 1-2 letters or digits ("c", "ch", "kg", "12"): the start of a word (the start of the
+#     field, or after a space) in the name, SKU or barcode. A cashier typing "ch" means the
+#     start of something, not every name with "ch" somewhere in it (three in five products
+#     hold a "c"); and a word start is what an index can find without reading every row;
+#   * anything else (three or more characters, or punctuation such as "%", "_", "\", "#4"):
+#     the name, SKU or barcode contains it, LIKE's wildcards taken literally.
+# The first page in name order comes from the name index when matches are common near its
+# start (one short walk), otherwise from the search index (every match collected, then
+# sorted): PostgreSQL's pg_trgm index on products.search_text, SQLite's two FTS5 tables.
+# Both plans test the same condition, so a page never depends on which one ran.
+WORD_START_MAX = 2
+# How far the name-order walk goes before the search index takes over: 2,000 rows for a
+# first page (a text matching one product in ten fills 200 rows within them), ten rows per
+# row wanted for later pages.
+FIRST_WALK_ROWS = 2_000
+WALK_ROWS_PER_ROW_WANTED = 10
+# SQLite's search index: external-content FTS5 tables over products(name, sku, barcode) kept
+# by triggers; one of trigrams (contains, 3+ characters), one of words with 1-2 character
+# prefixes (word starts). Either missing (an SQLite without FTS5 trigrams): rows are read.
+SQLITE_TRIGRAMS, SQLITE_WORDS = SQLITE_SEARCH_TABLES
+_FIELD_END = "\x1f"  # between the fields of products.search_text (PostgreSQL)
+# PostgreSQL plans, for the rest of a read transaction. The planner guesses LIKE's
+# selectivity poorly: it may walk the whole name index hoping to meet matches early
+# ("smoked": 83,000 rows read to find 200), collect 100,000 "rare" matches to sort them, or
+# scan the whole table in parallel rather than walk 2,000 rows of the name index.
+_PG_PLANS = {
+    "walk": "SELECT set_config('enable_bitmapscan', 'off', true),"
+    " set_config('enable_seqscan', 'off', true)",
+    "index": "SELECT set_config('enable_bitmapscan', 'on', true),"
+    " set_config('enable_seqscan', 'off', true),"
     " set_config('enable_indexscan', 'off', true),"
-    " set_config('enable_indexonlyscan', 'off', true)"
-)
+    " set_config('enable_indexonlyscan', 'off', true)",
+}
+
+
+class Typed(NamedTuple):
+    """A search text and the rule it follows (see above)."""
+
+    needle: str  # stripped and lower-cased
+    rule: str  # "all", "nothing", "word start" or "contains"
+
+    @classmethod
+    def of(cls, text: object) -> Typed:
+        needle = text.strip().lower() if isinstance(text, str) else ""
+        if not needle:
+            return cls("", "all")
+        if "\x00" in needle:  # nothing stored holds a NUL; PostgreSQL can't even take one
+            return cls(needle, "nothing")
+        if len(needle) <= WORD_START_MAX and needle.isalnum():
+            return cls(needle, "word start")
+        return cls(needle, "contains")
 
 
 class CatalogueRepository:
@@ -102,83 +152,115 @@ class CatalogueRepository:
         return {p.id: snapshot_of(p) for p in rows}
 
     def search(self, text: str = "", *, limit: int = 100, offset: int = 0) -> list[Product]:
-        """Name, SKU or barcode containing ``text``; done in SQL, ordered by name."""
-        query = (
-            self._matching(select(Product), text)
-            .order_by(Product.name, Product.id)
-            .limit(limit)
-            .offset(offset)
+        """One page of the products matching ``text`` (the rules are at the top of this
+        module), ordered by name; done in SQL."""
+        typed = Typed.of(text)
+        in_order = select(Product).order_by(Product.name, Product.id)
+        if typed.rule == "all":
+            return self._products(in_order.limit(limit).offset(offset))
+        if typed.rule == "nothing" or limit <= 0:
+            return []
+        walk = in_order.where(self._condition(typed))
+        if not self._indexed(typed):  # no index can answer: read the rows in name order
+            return self._products(walk.limit(limit).offset(offset))
+        # Common texts: their first matches lie near the start of the name index, and a walk
+        # bounded to its first rows finds them without reading the rest.
+        bound = self.session.scalar(
+            select(Product.name)
+            .order_by(Product.name)
+            .offset(max(FIRST_WALK_ROWS, WALK_ROWS_PER_ROW_WANTED * (offset + limit)) - 1)
+            .limit(1)
         )
-        # PostgreSQL assumes matches are spread evenly in name order and walks the name
-        # index testing row after row: right when much of the catalogue matches, ruinous
-        # when the matches sort late ("smoked": 83,000 rows read to find 200) or do not
-        # exist. So it walks only when its trigram estimate says the text is common;
-        # otherwise it collects the matches from the trigram indexes and sorts just those.
-        if self._trigram_text(text) and self._estimated(query) < WALK_NAME_ORDER_FROM:
-            self._only_bitmap_scans()
-        return list(self.session.scalars(query))
+        if bound is None:  # a catalogue that small is quickest walked whole
+            return self._products(walk.limit(limit).offset(offset))
+        self._plan("walk")
+        page = self._products(walk.where(Product.name <= bound).limit(limit).offset(offset))
+        if len(page) == limit:  # every row up to ``bound`` comes before the rest in name order
+            return page
+        # Rare texts, or texts whose matches sort late ("smoked": all under S): collect the
+        # matches through the search index and sort just those.
+        self._plan("index")
+        return self._products(self._narrowed(walk, typed).limit(limit).offset(offset))
 
     def count(self, text: str = "", *, at_most: int | None = None) -> int:
         """How many products ``search`` pages through; with ``at_most``, stop counting
         there (a screen saying "10,000+" need not count 58,000 matches one by one)."""
-        matching = self._matching(select(Product.id), text)  # id only: the index covers it
+        typed = Typed.of(text)
+        if typed.rule == "nothing":
+            return 0
+        matching = select(Product.id)  # id only: the name index covers it on SQLite
+        if typed.rule != "all":
+            matching = matching.where(self._condition(typed))
+            if self._indexed(typed):
+                self._plan("index")
+                matching = self._narrowed(matching, typed)
         if at_most is not None:
             matching = matching.limit(at_most)
-        if self._trigram_text(text):
-            # Read only the rows the trigram indexes name, never every row through lower().
-            self._only_bitmap_scans()
         return self.session.scalar(select(func.count()).select_from(matching.subquery()))
 
-    def _trigram_text(self, text: str) -> bool:
-        """A search the PostgreSQL trigram indexes can answer: three characters or more."""
-        text = (text or "").strip()
+    def _products(self, query) -> list[Product]:  # noqa: ANN001 - a Select of Product
+        return list(self.session.scalars(query))
+
+    def _sqlite(self) -> bool:
+        return self.session.get_bind().dialect.name == "sqlite"
+
+    def _condition(self, typed: Typed):  # noqa: ANN202 - a boolean SQL expression
+        """The match itself: every row returned satisfies it, whichever plan found it."""
+        needle = typed.needle
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        if not self._sqlite() and _FIELD_END not in needle:
+            # search_text: " name<US> sku<US> barcode" lower-cased, kept by the database
+            if typed.rule == "word start":
+                return Product.search_text.like(f"% {needle}%")
+            return Product.search_text.like(f"%{escaped}%", escape="\\")
+        columns = (Product.name, Product.sku, Product.barcode)
+        if not self._sqlite():
+            columns = tuple(func.lower(c) for c in columns)
+        # On SQLite bare columns: its LIKE ignores ASCII case (its lower() knows no more than
+        # ASCII anyway), and ix_products_search holds them for the walk to test in place.
+        if typed.rule == "word start":  # letters and digits only: nothing to escape
+            return or_(
+                *(c.like(f"{needle}%") for c in columns),
+                *(c.like(f"% {needle}%") for c in columns),
+            )
+        # The barcode first: the OR stops at the first column that matches.
+        return or_(*(c.like(f"%{escaped}%", escape="\\") for c in reversed(columns)))
+
+    def _indexed(self, typed: Typed) -> bool:
+        """Whether the search index can find this text's candidates."""
+        if typed.rule == "contains" and len(typed.needle) < 3:
+            return False  # "%", "#4": shorter than a trigram
+        if not self._sqlite():  # pg_trgm: trigrams of the text, or "  c" for a word start
+            return _FIELD_END not in typed.needle
+        if typed.rule == "word start" and not typed.needle.isascii():
+            return False  # where FTS5's idea of a letter may differ from LIKE's
+        found = self.session.connection().exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)",
+            (SQLITE_TRIGRAMS, SQLITE_WORDS),
+        )
+        return found.scalar_one() == 2  # else an SQLite without FTS5 trigrams: no index
+
+    def _plan(self, kind: str) -> None:
+        if not self._sqlite():
+            self.session.connection().exec_driver_sql(_PG_PLANS[kind])
+
+    def _narrowed(self, query, typed: Typed):  # noqa: ANN001, ANN202 - Select in, Select out
+        """``query`` read through the search index: only its candidates are tested."""
+        if not self._sqlite():
+            return query  # PostgreSQL finds the trigram indexes itself
+        if typed.rule == "word start":
+            fts, match = SQLITE_WORDS, f'"{typed.needle}"*'  # a word starting so
+        else:  # the text's trigrams anywhere in the row (32 of a long text narrow enough)
+            needle = typed.needle
+            grams = list(dict.fromkeys(needle[i : i + 3] for i in range(len(needle) - 2)))
+            fts = SQLITE_TRIGRAMS
+            match = " AND ".join('"' + g.replace('"', '""') + '"' for g in grams[:32])
+        index = sql_table(fts, sql_column("rowid"))
         return (
-            len(text) >= 3
-            and "\x00" not in text
-            and self.session.get_bind().dialect.name == "postgresql"
+            query.select_from(index)
+            .join(Product, Product.id == index.c.rowid)
+            .where(literal_column(fts).op("MATCH")(match))
         )
-
-    def _estimated(self, query) -> float:  # noqa: ANN001 - a Select
-        """The planner's guess of how many products match (planning only, nothing read)."""
-        counted = select(func.count()).select_from(query.limit(None).offset(None).subquery())
-        compiled = counted.compile(dialect=self.session.get_bind().dialect)
-        plan = (
-            self.session.connection()
-            .exec_driver_sql("EXPLAIN (FORMAT JSON) " + compiled.string, compiled.params)
-            .scalar_one()
-        )
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        return float(plan[0]["Plan"]["Plans"][0]["Plan Rows"])
-
-    def _only_bitmap_scans(self) -> None:
-        """For the rest of this read transaction: no sequential scan, no index walk."""
-        self.session.connection().exec_driver_sql(_ONLY_BITMAP_SCANS)
-
-    def _matching(self, query, text: str):  # noqa: ANN001, ANN202 - a Select in, a Select out
-        text = (text or "").strip()
-        if "\x00" in text:
-            return query.where(false())  # nothing stored holds a NUL; PostgreSQL can't take one
-        if text:
-            pattern = (
-                "%"
-                + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                + "%"
-            )
-            if self.session.get_bind().dialect.name == "sqlite":
-                # SQLite's LIKE already ignores ASCII case (and its lower() knows no more than
-                # ASCII): bare columns let it test them inside ix_products_search.
-                name, sku = Product.name, Product.sku
-            else:  # lower(...) is what the trigram indexes hold
-                name, sku = func.lower(Product.name), func.lower(Product.sku)
-            # The barcode first: it needs no lower(), and an OR stops at its first match.
-            query = query.where(
-                or_(
-                    Product.barcode.like(pattern, escape="\\"),
-                    sku.like(pattern, escape="\\"),
-                    name.like(pattern, escape="\\"),
-                )
-            )
-        return query
 
     def stock_levels(self, product_ids: list[int]) -> dict[int, int]:
         rows = self.session.execute(
