@@ -298,7 +298,10 @@ def test_sales_racing_a_closing_are_in_the_z_or_refused(pg_db, seed):
         sellers = [Worker(lambda n=n: sell(n)) for n in range(3)]
         for seller in sellers:
             seller.start()
-        time.sleep(rng.uniform(0.05, 0.4))
+        deadline = time.monotonic() + 30  # a loaded machine: wait for the selling to start
+        while not sold and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.3))
         with new_uow() as uow:
             z = close_till(uow, owner, shift.session_id, {CASH: 0, CARD: 0})
         time.sleep(0.1)
