@@ -255,7 +255,7 @@ class _Rows:
     rows: list[Row] = field(default_factory=list)
 
     def add(self, text: str, style: str = "text") -> None:
-        self.rows.append(Row(text, style))
+        self.rows.append(Row(text.rstrip(), style))
 
     def rule(self) -> None:
         self.add("-" * self.width, "rule")

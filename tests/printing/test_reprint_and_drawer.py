@@ -117,3 +117,41 @@ def test_recording_alone_is_one_row_per_opening(db, new_uow):
         with new_uow() as uow:
             record_drawer_opening(uow, owner, "Till 2")
     assert len(drawer_rows(db)) == 3
+
+
+def test_a_discounted_cash_rounded_sale_reprints_with_its_discounts(db, new_uow, shift):
+    from dataclasses import replace
+
+    from pos_app.domain.cart import Cart
+    from pos_app.domain.pricing import Discount
+    from pos_app.domain.receipt_layout import pair
+    from pos_app.services.settings import save_settings
+
+    product(new_uow, "CHAI", price=1800, tax_ppm=200_000, stock=12, name="Chai")
+    product(new_uow, "QUESO", price=2100, tax_ppm=50_000, stock=12, name="Queso")
+    settings = replace(StoreSettings(), cash_rounding_step=5, prices_include_tax=True)
+    with new_uow() as uow:
+        save_settings(uow, shift.cashier, settings)
+    store = Store(db)
+    cart = Cart()
+    cart.add(store.lookup("CHAI"), 2)
+    cart.add(store.lookup("QUESO"))
+    cart.discount_line(
+        cart.lines[0].product.product_id, Discount.percent(100_000),
+        by=shift.cashier, limit_ppm=settings.discount_limit_ppm,
+    )
+    cart.discount_sale(Discount.amount(133), by=shift.cashier, limit_ppm=settings.discount_limit_ppm)
+    with new_uow() as uow:
+        checkout = Checkout(uow, cart, shift=shift, settings=settings)
+        checkout.begin()
+        sold = checkout.confirm([Tender.cash(10_000)])
+    copy = store.receipt_by_number(sold.receipt_no)
+    assert copy == sold
+    text = receipt_text(copy, settings, width=42)
+    assert pair("  Discount", "-3.60  ", 42).rstrip() in text  # lined up with "36.00 A"
+    assert pair("Sale discount", "-1.33", 42) in text
+    assert pair("TOTAL", "52.07", 42) in text
+    assert pair("Cash rounding", "-0.02", 42) in text
+    assert pair("Cash total", "52.05", 42) in text
+    assert pair("A Standard 20 % in 31.59", "5.27", 42) in text
+    assert pair("Change", "47.95", 42) in text
