@@ -244,5 +244,7 @@ def _refund_numbers(session: Session) -> list[str]:
             f"Refund numbers are not gapless: {count} refunds numbered {lowest} to {highest}."
         )
     if counter != (highest or 0):
-        problems.append(f"The refund counter is at {counter} but the last refund is {highest or 0}.")
+        problems.append(
+            f"The refund counter is at {counter} but the last refund is {highest or 0}."
+        )
     return problems

@@ -140,7 +140,9 @@ class RefundLinesModel(TableModel):
                 return font
         return None
 
-    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: ANN001
+    def setData(  # noqa: N802 - Qt's name
+        self, index: Index, value, role: int = Qt.ItemDataRole.EditRole  # noqa: ANN001
+    ) -> bool:
         if role != Qt.ItemDataRole.EditRole or index.column() != REFUND_NOW or self.refund is None:
             return False
         line = self._rows[index.row()]

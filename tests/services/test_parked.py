@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from pos_app.domain.cart import Cart
 from pos_app.domain.errors import InvalidInput, NotFound, PermissionDenied
-from pos_app.domain.parked import cart_json, rebuild
+from pos_app.domain.parked import rebuild
 from pos_app.domain.staff import Approval, Permission, Role
 from pos_app.repositories import UnitOfWork
 from pos_app.services.parked import Parking, park, parked_sales, resume
