@@ -47,10 +47,10 @@ STANDARD_CHART: tuple[tuple[str, str, AccountType], ...] = (
     (Accounts.SALES_TAX_PAYABLE, "Sales tax payable", AccountType.LIABILITY),
     (Accounts.OWNER_EQUITY, "Owner's equity", AccountType.EQUITY),
     (Accounts.SALES_REVENUE, "Sales revenue", AccountType.REVENUE),
-    (Accounts.CASH_ROUNDING, "Cash rounding", AccountType.REVENUE),
+    (Accounts.CASH_ROUNDING, "Rounding of cash totals", AccountType.REVENUE),
     (Accounts.COST_OF_GOODS_SOLD, "Cost of goods sold", AccountType.EXPENSE),
     (Accounts.INVENTORY_SHRINKAGE, "Inventory shrinkage", AccountType.EXPENSE),
-    (Accounts.CASH_OVER_SHORT, "Cash over and short", AccountType.EXPENSE),
+    (Accounts.CASH_OVER_SHORT, "Till over and short", AccountType.EXPENSE),
 )
 
 TENDER_ACCOUNT = {TenderKind.CASH: Accounts.CASH, TenderKind.CARD: Accounts.CARD_CLEARING}

@@ -20,7 +20,7 @@ from .tender import TenderKind
 
 MAX_REASON = 120
 TENDERS: tuple[TenderKind, ...] = (TenderKind.CASH, TenderKind.CARD)
-# Where each tender's counting difference is booked against Cash over and short (5200).
+# Where each tender's counting difference is booked against Till over and short (5200).
 COUNT_ACCOUNT = {TenderKind.CASH: Accounts.CASH, TenderKind.CARD: Accounts.CARD_CLEARING}
 TENDER_LABEL = {TenderKind.CASH: "Cash", TenderKind.CARD: "Card"}
 
@@ -247,7 +247,7 @@ def cash_movement_postings(kind: str, amount: int) -> list[Posting]:
 
 def over_short_postings(differences: Mapping[TenderKind, int]) -> list[Posting]:
     """Counting differences at closing. Over: Dr the tender's account / Cr Cash over and
-    short; short: Dr Cash over and short / Cr the tender's account. Empty when all agree."""
+    short; short: Dr Till over and short / Cr the tender's account. Empty when all agree."""
     postings: list[Posting | None] = []
     for tender in TENDERS:
         diff = differences.get(tender, 0)

@@ -85,7 +85,7 @@ def _headers(session: Session) -> list[str]:
 
 
 def _cash_rounding(session: Session) -> list[str]:
-    """What cash rounding took or gave is on Cash rounding (4900), Cr when it added."""
+    """What cash rounding took or gave is on Rounding of cash totals (4900), Cr when it added."""
     account = session.scalar(select(Account.id).where(Account.code == Accounts.CASH_ROUNDING))
     if account is None:
         return []

@@ -189,7 +189,7 @@ def close_till(
 
     In one transaction: lock the session row (waiting for any sale still committing on it),
     read its figures, take the next Z number, store expected and counted per tender, mark it
-    closed, post the differences (cash over: Dr Cash in till / Cr Cash over and short, short
+    closed, post the differences (cash over: Dr Cash in till / Cr Till over and short, short
     the reverse; card differences likewise against Card payments clearing) and write the
     audit row last."""
     authorise(staff, Permission.CLOSE_TILL)

@@ -136,7 +136,8 @@ class EntriesModel(TableModel):
 
     def match_account(self, text: str) -> str | None:
         """An account from what was typed: its label, its code, the start of its code, or
-        part of its name, when only one account fits."""
+        part of its name, when only one account fits (or only one name starts with it:
+        "cash" is Cash in till, not Rounding of cash totals)."""
         text = text.strip()
         if not text:
             return None
@@ -145,6 +146,8 @@ class EntriesModel(TableModel):
             if lowered in (account.code.casefold(), account_label(account).casefold()):
                 return account.code
         fits = [a for a in self.accounts if a.code.startswith(text) or lowered in a.name.casefold()]
+        if len(fits) > 1:
+            fits = [a for a in fits if a.name.casefold().startswith(lowered)] or fits
         return fits[0].code if len(fits) == 1 else None
 
     # -- checking -------------------------------------------------------------------------

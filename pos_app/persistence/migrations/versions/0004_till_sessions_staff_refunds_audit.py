@@ -245,8 +245,8 @@ def upgrade() -> None:
 
 NEW_ACCOUNTS = [
     ("1020", "Safe and bank", "asset"),
-    ("4900", "Cash rounding", "revenue"),
-    ("5200", "Cash over and short", "expense"),
+    ("4900", "Rounding of cash totals", "revenue"),
+    ("5200", "Till over and short", "expense"),
 ]
 NEW_COUNTERS = ["refund", "z", "audit"]
 
