@@ -56,7 +56,7 @@ from ..services.store import Store
 from .background import Background
 from .bar_chart import BarChart
 from .feedback import InlineMessage, failure_text
-from .money import format_money, ui_locale
+from .money import format_money, store_locale
 from .station import Station
 from .table_models import Index, TableModel
 
@@ -76,7 +76,8 @@ REFUSAL = "Reports are for managers and owners. Ask a manager to sign in to see 
 
 
 def _count_text(value: int) -> str:
-    return format_decimal(value, format="#,##0", locale=ui_locale())
+    """Counts grouped the way money is (the store's locale): 1,234 or 1.234."""
+    return format_decimal(value, format="#,##0", locale=store_locale())
 
 
 class ReportModel(TableModel):
