@@ -2,7 +2,9 @@
 
 The model wraps the domain ``Cart`` (the single source of the figures) and adds only what
 the screen needs: which lines were short of stock at the last checkout, and signals that
-tell the view to refresh its totals or show a message.
+tell the view to refresh its totals or show a message. Discounts and price changes go
+through the cart (which checks the rights); every row is refreshed after one, since a sale
+discount's shares and a tax rounded per total depend on all the lines.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from PySide6.QtGui import QBrush, QColor
 from ..domain.cart import Cart, CartLine, ProductSnapshot
 from ..domain.errors import InvalidInput, Shortage
 from ..domain.money import parse_quantity
+from ..domain.pricing import Discount, DiscountKind, PricingRules
+from ..domain.staff import Approval, StaffMember
 from .money import format_money
 from .table_models import Index, TableModel
 
-NAME, QUANTITY, UNIT_PRICE, LINE_TOTAL = range(4)
-HEADERS = ("Product", "Qty", "Unit price", "Line total")
+NAME, QUANTITY, UNIT_PRICE, DISCOUNT, LINE_TOTAL = range(5)
+HEADERS = ("Product", "Qty", "Unit price", "Discount", "Line total")
 # Translucent red reads on light and dark themes; the text marker says it without colour.
 SHORT_BRUSH = QBrush(QColor(220, 50, 40, 70))
 
@@ -26,7 +30,7 @@ class CartTableModel(TableModel):
     """Lines of one ``Cart``; quantities are edited in place and validated like typed input."""
 
     HEADERS = HEADERS
-    NUMERIC = frozenset({QUANTITY, UNIT_PRICE, LINE_TOTAL})
+    NUMERIC = frozenset({QUANTITY, UNIT_PRICE, DISCOUNT, LINE_TOTAL})
     NUMBERED_ROWS = True
 
     totalsChanged = Signal()
@@ -73,6 +77,7 @@ class CartTableModel(TableModel):
         line = self.cart.lines.pop(row)
         self._short.pop(line.product.product_id, None)
         self.endRemoveRows()
+        self._all_changed()  # a sale discount is shared over the lines left
         self.totalsChanged.emit()
 
     def clear(self) -> None:
@@ -89,9 +94,7 @@ class CartTableModel(TableModel):
             r for r, line in enumerate(self.cart.lines) if line.product.product_id in self._short
         ]
         if self.cart.lines:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self.cart.lines) - 1, LINE_TOTAL)
-            )
+            self._all_changed()
         return rows
 
     def short_rows(self) -> list[int]:
@@ -101,6 +104,61 @@ class CartTableModel(TableModel):
 
     def line(self, row: int) -> CartLine:
         return self.cart.lines[row]
+
+    # -- discounts, price changes, the store's rules ---------------------------------------
+    def discount_line(
+        self,
+        row: int,
+        discount: Discount | None,
+        *,
+        by: StaffMember,
+        limit_ppm: int,
+        approval: Approval | None = None,
+    ) -> StaffMember | None:
+        """The cart decides (PermissionDenied above the limit without ``approval``)."""
+        approver = self.cart.discount_line(
+            self.cart.lines[row].product.product_id,
+            discount,
+            by=by,
+            limit_ppm=limit_ppm,
+            approval=approval,
+        )
+        self._figures_changed()
+        return approver
+
+    def discount_sale(
+        self,
+        discount: Discount | None,
+        *,
+        by: StaffMember,
+        limit_ppm: int,
+        approval: Approval | None = None,
+    ) -> StaffMember | None:
+        approver = self.cart.discount_sale(
+            discount, by=by, limit_ppm=limit_ppm, approval=approval
+        )
+        self._figures_changed()
+        return approver
+
+    def override_price(
+        self,
+        row: int,
+        unit_price: int | None,
+        *,
+        by: StaffMember,
+        approval: Approval | None = None,
+    ) -> StaffMember | None:
+        approver = self.cart.override_price(
+            self.cart.lines[row].product.product_id, unit_price, by=by, approval=approval
+        )
+        self._figures_changed()
+        return approver
+
+    def set_rules(self, rules: PricingRules) -> None:
+        """Price by the store's rules (tax in or on prices, where tax is rounded)."""
+        if rules != self.cart.rules:
+            self.cart.rules = rules
+            self._figures_changed()
 
     # -- QAbstractTableModel --------------------------------------------------------------
     @property
@@ -129,7 +187,14 @@ class CartTableModel(TableModel):
             if column == QUANTITY:
                 return str(line.quantity)
             if column == UNIT_PRICE:
+                if line.price_override is not None:
+                    return (
+                        f"{format_money(line.unit_price)} (was "
+                        f"{format_money(line.product.unit_price)})"
+                    )
                 return format_money(line.product.unit_price)
+            if column == DISCOUNT:
+                return discount_text(line)
             if column == LINE_TOTAL:
                 return format_money(line.total)
         elif role == Qt.ItemDataRole.EditRole and column == QUANTITY:
@@ -139,7 +204,16 @@ class CartTableModel(TableModel):
         elif role == Qt.ItemDataRole.ToolTipRole:
             p = line.product
             tip = f"{p.name}\nSKU {p.sku}" + (f", barcode {p.barcode}" if p.barcode else "")
-            tip += f"\nNet {format_money(line.net)} + tax {format_money(line.tax)}"
+            priced = line.priced()
+            if priced.discount:
+                tip += f"\nLine discount {format_money(priced.discount)}"
+            if priced.sale_discount:
+                tip += f"\nShare of the sale discount {format_money(priced.sale_discount)}"
+            if line.price_override is not None:
+                tip += (
+                    f"\nPrice changed at the till from {format_money(line.product.unit_price)}"
+                )
+            tip += f"\nNet {format_money(priced.net)} + tax {format_money(priced.tax)}"
             if available is not None:
                 tip += f"\nOnly {available} in stock: lower the quantity or remove the line."
             return tip
@@ -169,4 +243,30 @@ class CartTableModel(TableModel):
                     self._row_changed(row)
 
     def _row_changed(self, row: int) -> None:
-        self.dataChanged.emit(self.index(row, 0), self.index(row, LINE_TOTAL))
+        # A quantity changes the other lines' shares of a sale discount (and of a tax
+        # rounded per total) too: with either in play, every row is refreshed.
+        if self.cart.sale_discount is not None or self.cart.rules.tax_rounding != "line":
+            self._all_changed()
+        else:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, LINE_TOTAL))
+
+    def _all_changed(self) -> None:
+        if self.cart.lines:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.cart.lines) - 1, LINE_TOTAL)
+            )
+
+    def _figures_changed(self) -> None:
+        self._all_changed()
+        self.totalsChanged.emit()
+
+
+def discount_text(line: CartLine) -> str:
+    """'−3.60 (10 %)', '−5.00', or nothing: the line's own discount."""
+    priced = line.priced()
+    if line.discount is None or not priced.discount:
+        return ""
+    text = f"−{format_money(priced.discount)}"
+    if line.discount.kind == DiscountKind.PERCENT:
+        text += f" ({line.discount.describe()})"
+    return text

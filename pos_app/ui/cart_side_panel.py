@@ -1,6 +1,6 @@
 """The right-hand side of the Sell screen: the customer, the running figures (items,
-subtotal, tax, a big total), the Pay and Save-as-order buttons, and the last receipt with
-the change to give."""
+discounts when there are any, subtotal, tax with its rates, a big total), the Pay and
+Save-as-order buttons, and the last receipt with the change to give."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from ..domain.cart import Totals
 from ..domain.receipt import Receipt
 from ..services.store import CustomerRow
 from .checkout_dialog import scaled_font
-from .money import format_money
+from .money import format_money, format_rate
 from .receipt_view import ReceiptText
 from .table_models import RIGHT
 
@@ -55,14 +55,26 @@ class CartSidePanel(QWidget):
         self.subtotalLabel = self._figure("subtotalLabel", "Subtotal", 1.2)
         self.taxLabel = self._figure("taxLabel", "Tax", 1.2)
         self.itemsLabel = self._figure("itemsLabel", "Items", 1.2)
+        self.lineDiscountLabel = self._figure("lineDiscountLabel", "Line discounts", 1.2)
+        self.saleDiscountLabel = self._figure("saleDiscountLabel", "Sale discount", 1.2)
+        self.taxRatesLabel = QLabel()
+        self.taxRatesLabel.setObjectName("taxRatesLabel")
+        self.taxRatesLabel.setAccessibleName("Tax per rate")
+        self.taxRatesLabel.setAlignment(RIGHT)
+        self.taxRatesLabel.setWordWrap(True)
         self.totalLabel = self._figure("totalLabel", "Total", 3.4, bold=True)
         total_caption = QLabel("TOTAL")
         total_caption.setFont(scaled_font(self, 1.4, bold=True))
-        figures = QFormLayout()
+        self.subtotalCaption = QLabel("Subtotal")
+        self.taxCaption = QLabel("Tax")
+        self.figures = figures = QFormLayout()
         figures.addRow(customer_caption, self.customerCombo)
         figures.addRow("Items", self.itemsLabel)
-        figures.addRow("Subtotal", self.subtotalLabel)
-        figures.addRow("Tax", self.taxLabel)
+        figures.addRow("Line discounts", self.lineDiscountLabel)
+        figures.addRow("Sale discount", self.saleDiscountLabel)
+        figures.addRow(self.subtotalCaption, self.subtotalLabel)
+        figures.addRow(self.taxCaption, self.taxLabel)
+        figures.addRow("", self.taxRatesLabel)
         figures.addRow(total_caption, self.totalLabel)
 
         self.payButton = till_button("Pay  F12", "payButton")
@@ -106,11 +118,23 @@ class CartSidePanel(QWidget):
         label.setAlignment(RIGHT)
         return label
 
-    def show_totals(self, totals: Totals) -> None:
+    def show_totals(self, totals: Totals, *, prices_include_tax: bool = False) -> None:
+        """The cart's figures; discount rows and the rates only when there is something."""
         self.subtotalLabel.setText(format_money(totals.subtotal))
         self.taxLabel.setText(format_money(totals.tax))
         self.totalLabel.setText(format_money(totals.total))
         self.itemsLabel.setText(str(totals.items))
+        self.lineDiscountLabel.setText(f"−{format_money(totals.line_discount)}")
+        self.saleDiscountLabel.setText(f"−{format_money(totals.sale_discount)}")
+        self.figures.setRowVisible(self.lineDiscountLabel, bool(totals.line_discount))
+        self.figures.setRowVisible(self.saleDiscountLabel, bool(totals.sale_discount))
+        self.subtotalCaption.setText("Net of tax" if prices_include_tax else "Subtotal")
+        self.taxCaption.setText("Tax included" if prices_include_tax else "Tax")
+        bands = [b for b in totals.taxes if b.rate_ppm]
+        self.taxRatesLabel.setText(
+            "  ·  ".join(f"{format_rate(b.rate_ppm)}: {format_money(b.tax)}" for b in bands)
+        )
+        self.figures.setRowVisible(self.taxRatesLabel, len(bands) > 1)
 
     def show_receipt(self, receipt: Receipt) -> None:
         self.lastReceiptLabel.setText(

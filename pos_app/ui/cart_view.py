@@ -4,6 +4,10 @@ The scan field always has the focus: a scanner types the code and presses Enter,
 line appears (or its quantity goes up). Every button and dialog hands the focus back to
 the scan field, and errors are inline messages, never dialogs that would swallow the next
 scan. F12 takes payment in ``CheckoutDialog``; F9 saves the cart as a customer order.
+Ctrl+D gives the chosen line a discount, Ctrl+Shift+D the whole sale, Ctrl+O changes a
+line's price; the cart checks the rights and a manager approves what a cashier may not
+(``ManagerApproval``). The store's settings (tax in or on prices, where tax is rounded, the
+discount limit, cash rounding) are read when the screen is shown and priced by.
 """
 
 from __future__ import annotations
@@ -24,14 +28,19 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.cart import parse_scan
-from ..domain.errors import InvalidInput, PosError
+from ..domain.errors import InvalidInput, PermissionDenied, PosError
+from ..domain.pricing import Discount, PricingRules
 from ..domain.receipt import Receipt
+from ..domain.settings import StoreSettings
+from ..domain.staff import Approval, Permission
 from ..services.customer_orders import save_order
 from ..services.store import CustomerRow, Store
 from .background import Background
 from .cart_model import NAME, QUANTITY, CartTableModel
 from .cart_side_panel import CartSidePanel, till_button
+from .approval_dialog import ManagerApproval
 from .checkout_dialog import CheckoutDialog, scaled_font
+from .discount_dialog import DiscountDialog, PriceDialog
 from .station import Station
 from .feedback import InlineMessage, failure_text, shortage_text, went_wrong
 from .money import format_money
@@ -55,8 +64,10 @@ class CartView(QWidget):
         self.model.invalidInput.connect(self._quantity_refused)
         self.checkout_dialog: CheckoutDialog | None = None
         self.last_receipt: Receipt | None = None
+        self.settings = StoreSettings()
         self._build()
         self._shortcuts()
+        self.load_settings()
         self._update_totals()
         self.refresh_customers()
 
@@ -121,12 +132,24 @@ class CartView(QWidget):
         line_row.addWidget(self.resumeButton)
         line_row.addStretch(1)
         line_row.addWidget(keys_hint)
+        self.discountButton = till_button("Discount  Ctrl+D", "discountButton")
+        self.discountButton.clicked.connect(self.discount_line)
+        self.saleDiscountButton = till_button("Sale discount  Ctrl+Shift+D", "saleDiscountButton")
+        self.saleDiscountButton.clicked.connect(self.discount_sale)
+        self.priceButton = till_button("Price  Ctrl+O", "priceButton")
+        self.priceButton.clicked.connect(self.override_price)
+        price_row = QHBoxLayout()
+        price_row.addWidget(self.discountButton)
+        price_row.addWidget(self.saleDiscountButton)
+        price_row.addWidget(self.priceButton)
+        price_row.addStretch(1)
 
         left = QVBoxLayout()
         left.addLayout(scan_row)
         left.addWidget(self.message)
         left.addWidget(self.cartTable, 1)
         left.addLayout(line_row)
+        left.addLayout(price_row)
 
         self.side = CartSidePanel()
         side = self.side
@@ -158,6 +181,9 @@ class CartView(QWidget):
             ("F12", self.pay),
             ("F9", self.save_as_order),
             ("F7", self.edit_quantity),
+            ("Ctrl+D", self.discount_line),
+            ("Ctrl+Shift+D", self.discount_sale),
+            ("Ctrl+O", self.override_price),
             ("F10", self.park),
             ("F11", self.resume),
         ):
@@ -170,6 +196,7 @@ class CartView(QWidget):
         """Called by the main window each time the Sell screen is shown."""
         self.focus_scan()
         self.refresh_customers()
+        self.load_settings()
 
     def showEvent(self, event) -> None:  # noqa: ANN001
         super().showEvent(event)
@@ -298,7 +325,159 @@ class CartView(QWidget):
         self.message.show_error(f"{text} The quantity was not changed.")
 
     def _update_totals(self) -> None:
-        self.side.show_totals(self.model.cart.totals())
+        self.side.show_totals(
+            self.model.cart.totals(), prices_include_tax=self.model.cart.rules.prices_include_tax
+        )
+
+    # -- the store's rules, discounts and price changes -----------------------------------------
+    def load_settings(self) -> None:
+        """Read the store's settings (when shown: an owner may have changed them) and price
+        the cart by their rules; a failed read keeps the ones already known."""
+        try:
+            self.settings = self.store.settings()
+        except Exception:  # noqa: BLE001 - a busy database: keep selling with what we have
+            log.warning("store settings not read; keeping the last ones", exc_info=True)
+        self.model.set_rules(PricingRules.of(self.settings))
+
+    def discount_line(self) -> None:
+        """Ctrl+D: a discount on the chosen line (percent or amount)."""
+        row = self._chosen_row("Ctrl+D")
+        if row is None or not self._signed_in():
+            return self.focus_scan()
+        line = self.model.line(row)
+        answer = DiscountDialog.ask(
+            f"{line.product.name} ({line.quantity} × {format_money(line.unit_price)})",
+            line.gross,
+            line.discount,
+            self.settings.discount_limit_ppm,
+            self,
+        )
+        if answer is not None:
+            what = (
+                f"a {answer.discount.describe()} discount on {line.product.name}"
+                if answer.discount is not None
+                else ""
+            )
+            self._allowed(
+                Permission.DISCOUNT_OVER_LIMIT,
+                what,
+                lambda approval: self.model.discount_line(
+                    row,
+                    answer.discount,
+                    by=self.station.staff,
+                    limit_ppm=self.settings.discount_limit_ppm,
+                    approval=approval,
+                ),
+                f"Discount on {line.product.name}: {answer.discount.describe()}."
+                if answer.discount is not None
+                else f"No discount on {line.product.name}.",
+            )
+        self._back_to_scanning()
+
+    def discount_sale(self) -> None:
+        """Ctrl+Shift+D: a discount on the whole sale, shared over its lines."""
+        if self.model.cart.is_empty():
+            self.message.show_info("The cart is empty: scan the products first.", seconds=4)
+            return self.focus_scan()
+        if not self._signed_in():
+            return self.focus_scan()
+        totals = self.model.cart.totals()
+        answer = DiscountDialog.ask(
+            "the whole sale",
+            totals.gross - totals.line_discount,
+            self.model.cart.sale_discount,
+            self.settings.discount_limit_ppm,
+            self,
+        )
+        if answer is not None:
+            what = (
+                f"a {answer.discount.describe()} discount on the whole sale"
+                if answer.discount is not None
+                else ""
+            )
+            self._allowed(
+                Permission.DISCOUNT_OVER_LIMIT,
+                what,
+                lambda approval: self.model.discount_sale(
+                    answer.discount,
+                    by=self.station.staff,
+                    limit_ppm=self.settings.discount_limit_ppm,
+                    approval=approval,
+                ),
+                f"Sale discount: {answer.discount.describe()}."
+                if answer.discount is not None
+                else "No sale discount.",
+            )
+        self._back_to_scanning()
+
+    def override_price(self) -> None:
+        """Ctrl+O: another unit price for the chosen line (a manager approves it)."""
+        row = self._chosen_row("Ctrl+O")
+        if row is None or not self._signed_in():
+            return self.focus_scan()
+        line = self.model.line(row)
+        answer = PriceDialog.ask(
+            line.product.name, line.product.unit_price, line.price_override, self
+        )
+        if answer is not None:
+            price = answer.unit_price
+            self._allowed(
+                Permission.PRICE_OVERRIDE,
+                f"{line.product.name} at {format_money(price)} instead of "
+                f"{format_money(line.product.unit_price)}"
+                if price is not None
+                else "",
+                lambda approval: self.model.override_price(
+                    row, price, by=self.station.staff, approval=approval
+                ),
+                f"{line.product.name} now {format_money(price)}."
+                if price is not None
+                else f"{line.product.name} back at {format_money(line.product.unit_price)}.",
+            )
+        self._back_to_scanning()
+
+    def _allowed(self, permission: Permission, what: str, do, done: str) -> bool:  # noqa: ANN001
+        """Do it; if the cashier may not, ask a manager (``ManagerApproval``) and try again
+        with their approval. Every outcome is said in the message line."""
+        approval: Approval | None = None
+        for _ in range(2):
+            try:
+                approver = do(approval)
+            except PermissionDenied:
+                if approval is not None:
+                    self.message.show_error(f"{approval.approver.name} may not approve that.")
+                    return False
+                approval = ManagerApproval.ask(self.store, permission, what, self)
+                if approval is None:
+                    self.message.show_info("Not approved: nothing was changed.", seconds=5)
+                    return False
+                continue
+            except Exception as exc:  # noqa: BLE001 - a bug is logged, the cart is kept
+                self.message.show_error(
+                    failure_text(exc, GENERIC_ERROR, log, f"{permission.value} failed")
+                )
+                return False
+            suffix = f" Approved by {approver.name}." if approver is not None else ""
+            self.message.show_info(done + suffix, seconds=6)
+            return True
+        return False  # pragma: no cover - the loop returns
+
+    def _back_to_scanning(self) -> None:
+        """After a dialog: this window active again and the focus in the scan field."""
+        self.window().activateWindow()
+        self.focus_scan()
+
+    def _chosen_row(self, key: str) -> int | None:
+        row = self.selected_row()
+        if row is None:
+            self.message.show_info(f"Choose a line with ↑ ↓ first, then press {key}.", seconds=4)
+        return row
+
+    def _signed_in(self) -> bool:
+        if self.station.staff is None:
+            self.message.show_error("Sign in first.")
+            return False
+        return True
 
     # -- customers ------------------------------------------------------------------------
     def refresh_customers(self) -> None:
@@ -330,7 +509,9 @@ class CartView(QWidget):
             self.focus_scan()
             return
         self.model.cart.customer_code = self.side.customer_code()
-        dialog = CheckoutDialog(self.store, self.model.cart, self.station.shift, self)
+        dialog = CheckoutDialog(
+            self.store, self.model.cart, self.station.shift, self, settings=self.settings
+        )
         self.checkout_dialog = dialog
         dialog.finished.connect(lambda _result, d=dialog: self._checkout_finished(d))
         dialog.open()
@@ -411,7 +592,8 @@ class CartView(QWidget):
 
 
 def demo(store: Store) -> QWidget:
-    """Three products scanned (one twice), the customer list loaded, a last receipt shown."""
+    """Three products scanned (one twice, with a line discount), a sale discount, the
+    customer list loaded, a last receipt shown."""
     station = Station("Demo till")
     shift = sample_shift(store)
     station.sign_in(shift.cashier, shift)
@@ -424,6 +606,11 @@ def demo(store: Store) -> QWidget:
     if first is not None:
         view.scanField.setText(f"2*{first.barcode or first.sku}")
         view.scan()
+        # 10 % off the first line and 1.00 off the sale (the demo's owner may give both).
+        limit = view.settings.discount_limit_ppm
+        view.model.discount_line(0, Discount.percent(100_000), by=shift.cashier, limit_ppm=limit)
+        view.model.discount_sale(Discount.amount(100), by=shift.cashier, limit_ppm=limit)
+        view.cartTable.selectRow(0)
     receipt = sample_receipt(store)
     view.show_receipt(receipt)
     view.message.show_info(

@@ -4,6 +4,9 @@ The dialog opens its unit of work as it opens and writes the order header at onc
 cashier can read the order number to the customer before confirming. Enter confirms and
 commits; Esc, closing the window or any error rolls everything back. The cart itself is
 never changed here: the selling screen clears it only when a receipt comes back.
+
+When the store rounds cash (to 0.05, say) the dialog shows what is due in cash beside the
+total: paying cash takes that amount, a card always the exact total.
 """
 
 from __future__ import annotations
@@ -36,13 +39,14 @@ from ..domain.errors import (
 )
 from ..domain.money import format_amount
 from ..domain.receipt import Receipt
+from ..domain.settings import StoreSettings
 from ..domain.staff import Shift
-from ..domain.tender import Tender
+from ..domain.tender import Tender, cash_due
 from ..repositories.unit_of_work import UnitOfWork
 from ..services.sale import Checkout
 from ..services.store import Store
 from .feedback import InlineMessage, failure_text, went_wrong
-from .money import format_money, parse_money
+from .money import format_money, format_rate, parse_money
 from .samples import sample_cart, sample_shift
 
 log = logging.getLogger(__name__)
@@ -64,7 +68,15 @@ class CheckoutDialog(QDialog):
     """Pay for ``cart``: cash (default) or card. ``receipt`` is set when the sale committed;
     ``shortage`` is set when stock ran short (the dialog then closes, nothing was stored)."""
 
-    def __init__(self, store: Store, cart: Cart, shift: Shift, parent: QWidget | None = None):
+    def __init__(
+        self,
+        store: Store,
+        cart: Cart,
+        shift: Shift,
+        parent: QWidget | None = None,
+        *,
+        settings: StoreSettings | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("checkoutDialog")
         self.setWindowTitle("Take payment")
@@ -77,16 +89,25 @@ class CheckoutDialog(QDialog):
         self.checkout: Checkout | None = None
         self._uow: UnitOfWork | None = None
         self._begun = False
+        # The settings the cart was priced by (the Sell screen's); else the sale reads them.
+        self._settings = settings
         self._total = cart.totals().total
         self._build()
         self._start()
+        self._show_figures()
 
     @classmethod
     def ask(
-        cls, store: Store, cart: Cart, shift: Shift, parent: QWidget | None = None
+        cls,
+        store: Store,
+        cart: Cart,
+        shift: Shift,
+        parent: QWidget | None = None,
+        *,
+        settings: StoreSettings | None = None,
     ) -> Receipt | None:
         """Blocking form for callers that do not need the open dialog; None if not paid."""
-        dialog = cls(store, cart, shift, parent)
+        dialog = cls(store, cart, shift, parent, settings=settings)
         try:
             dialog.exec()
             return dialog.receipt
@@ -114,11 +135,16 @@ class CheckoutDialog(QDialog):
         self.totalLabel.setAccessibleName("Total due")
         self.totalLabel.setFont(scaled_font(self, 3.0, bold=True))
         self.totalLabel.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        breakdown = QLabel(
-            f"Subtotal {format_money(totals.subtotal)}   Tax {format_money(totals.tax)}"
-        )
+        self.breakdownLabel = breakdown = QLabel()
         breakdown.setObjectName("checkoutBreakdownLabel")
         breakdown.setAlignment(Qt.AlignmentFlag.AlignRight)
+        breakdown.setWordWrap(True)
+        self.cashDueLabel = QLabel()
+        self.cashDueLabel.setObjectName("cashDueLabel")
+        self.cashDueLabel.setAccessibleName("Due in cash")
+        self.cashDueLabel.setFont(scaled_font(self, 1.8, bold=True))
+        self.cashDueLabel.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.cashDueCaption = QLabel("Due in cash")
 
         self.cashButton = self._tender_button("Cash  F5", "cashButton", "F5")
         self.cardButton = self._tender_button("Card  F6", "cardButton", "F6")
@@ -150,10 +176,11 @@ class CheckoutDialog(QDialog):
         self.changeLabel.setFont(scaled_font(self, 2.2, bold=True))
         self.changeLabel.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         form.addRow(due_caption, self.totalLabel)
         form.addRow("", breakdown)
+        form.addRow(self.cashDueCaption, self.cashDueLabel)
         form.addRow("Paid by", tenders)
         form.addRow(self.cashCaption, self.cashGivenField)
         form.addRow("Change", self.changeLabel)
@@ -190,7 +217,7 @@ class CheckoutDialog(QDialog):
         layout.addStretch(1)
         layout.addLayout(buttons)
         self._mark_tender()
-        self._update_change()
+        self._show_figures()
         # An explicit minimum, set before the window exists, so showing it never has to
         # push size hints to an already created window.
         hint = self.sizeHint()
@@ -218,7 +245,9 @@ class CheckoutDialog(QDialog):
         try:
             if self._uow is None:
                 self._uow = self.store.unit_of_work()
-                self.checkout = Checkout(self._uow, self.cart, shift=self.shift)
+                self.checkout = Checkout(
+                    self._uow, self.cart, shift=self.shift, settings=self._settings
+                )
             order_id = self.checkout.begin()
         except Exception as exc:  # noqa: BLE001 - a bug is logged, the dialog stays usable
             self.orderNumberLabel.setText("Order —")
@@ -234,6 +263,48 @@ class CheckoutDialog(QDialog):
     @property
     def order_id(self) -> int | None:
         return self.checkout.order_id if self.checkout is not None else None
+
+    # -- what is due ----------------------------------------------------------------------
+    def _cash_step(self) -> int:
+        settings = self._settings
+        if settings is None and self.checkout is not None and self._begun:
+            settings = self._settings = self.checkout.settings  # read by begin()
+        return settings.cash_rounding_step if settings is not None else 0
+
+    def _due(self) -> int:
+        """What the chosen tender must cover: the total, cash-rounded when paying cash."""
+        if self.cashButton.isChecked():
+            return cash_due(self._total, self._cash_step())
+        return self._total
+
+    def _show_figures(self) -> None:
+        """Total, discounts and tax, and the cash due when cash is rounded (the sale may
+        have just priced the cart by the store's rules: figures are read again)."""
+        totals = self.checkout.totals() if self._begun else self.cart.totals()
+        self._total = totals.total
+        self.totalLabel.setText(format_money(totals.total))
+        inclusive = self.cart.rules.prices_include_tax
+        parts = [f"{'Net' if inclusive else 'Subtotal'} {format_money(totals.subtotal)}"]
+        if totals.discount:
+            parts.insert(0, f"Discounts −{format_money(totals.discount)}")
+        taxes = [b for b in totals.taxes if b.rate_ppm]
+        if len(taxes) > 1:
+            parts += [f"Tax {format_rate(b.rate_ppm)} {format_money(b.tax)}" for b in taxes]
+        else:
+            parts.append(f"Tax {format_money(totals.tax)}")
+        if inclusive:
+            parts.append("(tax included in prices)")
+        self.breakdownLabel.setText("   ".join(parts))
+        due = cash_due(self._total, self._cash_step())
+        self.cashDueLabel.setText(format_money(due))
+        self.cashDueLabel.setToolTip(
+            f"Cash is rounded to {format_money(self._cash_step())}: "
+            f"{format_money(due - self._total)} on {format_money(self._total)}"
+        )
+        rounded = due != self._total
+        self.form.setRowVisible(self.cashDueLabel, rounded)
+        self.cashGivenField.setPlaceholderText(f"{format_money(due)} (exact)")
+        self._update_change()
 
     def confirm(self) -> None:
         """Enter: commit the sale with the chosen tender, or say why not."""
@@ -277,12 +348,13 @@ class CheckoutDialog(QDialog):
     def _tenders(self) -> list[Tender]:
         if self.cardButton.isChecked():
             return [Tender.card(self._total)]
+        due = self._due()
         text = self.cashGivenField.text().strip()
-        given = self._total if not text else parse_money(text, "cash given")
-        if given < self._total:
+        given = due if not text else parse_money(text, "cash given")
+        if given < due:
             raise TenderShort(
-                f"The cash given is {format_money(self._total - given)} short of the "
-                f"{format_money(self._total)} due.",
+                f"The cash given is {format_money(due - given)} short of the "
+                f"{format_money(due)} due.",
                 "cash given",
             )
         return [Tender.cash(given)]
@@ -336,10 +408,11 @@ class CheckoutDialog(QDialog):
         except InvalidInput:
             self.changeLabel.setText("—")
             return
-        if given < self._total:
-            self.changeLabel.setText(f"{format_money(self._total - given)} short")
+        due = self._due()
+        if given < due:
+            self.changeLabel.setText(f"{format_money(due - given)} short")
         else:
-            self.changeLabel.setText(format_money(given - self._total))
+            self.changeLabel.setText(format_money(given - due))
             if self.message.is_error:
                 self.message.clear_message()
 

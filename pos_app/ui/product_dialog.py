@@ -13,6 +13,7 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.catalogue import ProductDraft
 from ..domain.errors import InvalidInput, PosError
-from ..domain.money import PPM, format_amount
+from ..domain.money import PPM, format_amount, parse_rate
 from ..services.catalogue import add_product, update_product
 from ..services.store import Store
 from .feedback import InlineMessage, failure_text, went_wrong
@@ -97,6 +98,24 @@ class ProductDialog(QDialog):
         self.fields["price"].setPlaceholderText("selling price before tax, e.g. 18.00")
         self.fields["cost"].setPlaceholderText("what one costs you, e.g. 10.00")
         self.fields["tax_rate"].setPlaceholderText("e.g. 20")
+        # The store's named rates (Settings): choosing one fills the rate in; typing a rate
+        # shows its name, or "Other".
+        self.rateCombo = QComboBox()
+        self.rateCombo.setObjectName("taxRateCombo")
+        self.rateCombo.setAccessibleName("Named tax rate")
+        self.rateCombo.addItem("Other (typed above)", None)
+        try:
+            named = store.settings().tax_rates
+        except Exception:  # noqa: BLE001 - a rate can still be typed
+            log.warning("tax rates not read", exc_info=True)
+            named = ()
+        for rate in named:
+            self.rateCombo.addItem(f"{rate.name} — {rate_text(rate.rate_ppm)} %", rate.rate_ppm)
+        self.rateCombo.activated.connect(self._rate_chosen)
+        self.fields["tax_rate"].textChanged.connect(self._rate_typed)
+        rate_caption = QLabel("Named &rate:")
+        rate_caption.setBuddy(self.rateCombo)
+        form.addRow(rate_caption, self.rateCombo)
 
         self.activeCheck = QCheckBox("&Active (sold at the till)")
         self.activeCheck.setObjectName("activeCheck")
@@ -131,11 +150,26 @@ class ProductDialog(QDialog):
         layout.addStretch(1)
         layout.addLayout(buttons)
 
-        order = [*self.fields.values(), self.activeCheck, self.saveButton, self.cancelButton]
+        order = [*self.fields.values(), self.rateCombo, self.activeCheck, self.saveButton]
+        order.append(self.cancelButton)
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self._load()
         self.fields["sku" if product_id is None else "name"].setFocus()
+
+    def _rate_chosen(self, index: int) -> None:
+        ppm = self.rateCombo.itemData(index)
+        if ppm is not None:
+            self.fields["tax_rate"].setText(rate_text(ppm))
+            self.errors["tax_rate"].clear_message()
+
+    def _rate_typed(self, text: str) -> None:
+        try:
+            ppm = parse_rate(text)
+        except InvalidInput:
+            ppm = None
+        found = self.rateCombo.findData(ppm) if ppm is not None else -1
+        self.rateCombo.setCurrentIndex(max(0, found))
 
     def _load(self) -> None:
         if self.product_id is None:

@@ -35,28 +35,54 @@ def _row(left: str, right: str, width: int = WIDTH) -> str:
 
 
 def receipt_text(receipt: Receipt, width: int = WIDTH) -> str:
-    """Fixed-width lines: items, totals, tenders and change."""
+    """Fixed-width lines: items with their discounts, the sale discount, tax per rate (added
+    or included, as the sale was priced), total, cash rounding, tenders and change."""
     out = [
         _row(f"Receipt {receipt.receipt_no}", local_time(receipt.completed_at), width),
         _row(f"Order {receipt.order_id}", receipt.customer_code or "", width),
         "-" * width,
     ]
     for line in receipt.lines:
-        out.append(_row(line.name, format_money(line.net + line.tax), width))
+        out.append(_row(line.name, format_money(line.gross), width))
         out.append(
             f"  {line.quantity} x {format_money(line.unit_price)}"
             f"  tax {format_rate(line.tax_rate_ppm)}"
         )
-    out += [
-        "-" * width,
-        _row("Subtotal", format_money(receipt.subtotal), width),
-        _row("Tax", format_money(receipt.tax), width),
-        _row("TOTAL", format_money(receipt.total), width),
-    ]
+        if line.discount:
+            out.append(_row("  Discount", f"-{format_money(line.discount)}", width))
+    out.append("-" * width)
+    if receipt.sale_discount:
+        out.append(_row("Sale discount", f"-{format_money(receipt.sale_discount)}", width))
+    bands = receipt.taxes
+    if not receipt.prices_include_tax:
+        out.append(_row("Subtotal", format_money(receipt.subtotal), width))
+        if len(bands) > 1:
+            out += [
+                _row(
+                    f"Tax {format_rate(b.rate_ppm)} on {format_money(b.net)}",
+                    format_money(b.tax),
+                    width,
+                )
+                for b in bands
+            ]
+        else:
+            out.append(_row("Tax", format_money(receipt.tax), width))
+    out.append(_row("TOTAL", format_money(receipt.total), width))
+    if receipt.cash_rounding:
+        out.append(_row("Cash rounding", format_money(receipt.cash_rounding), width))
+        out.append(_row("Due in cash", format_money(receipt.due), width))
+    if receipt.prices_include_tax:
+        out += [
+            _row(f"  incl. tax {format_rate(b.rate_ppm)}", format_money(b.tax), width)
+            for b in bands
+        ] or [_row("  incl. tax", format_money(receipt.tax), width)]
     for payment in receipt.payments:
         label = "Cash given" if payment.kind == TenderKind.CASH else "Card"
         out.append(_row(label, format_money(payment.given), width))
     out.append(_row("Change", format_money(receipt.change), width))
+    if receipt.cashier:
+        where = f" at {receipt.till_name}" if receipt.till_name else ""
+        out.append(f"Served by {receipt.cashier}{where}")
     return "\n".join(out)
 
 
