@@ -183,20 +183,15 @@ class Cart:
     # -- figures ---------------------------------------------------------------------------
     def priced(self) -> Pricing:
         """The engine's figures for the cart as it is now (kept until something changes)."""
+        # What the figures depend on; lines and snapshots compare by identity first (cheap),
+        # and equal ones price the same anyway.
         key = (
             self.rules,
             self.sale_discount,
-            tuple(
-                (
-                    id(line),
-                    line.product.unit_price,
-                    line.product.tax_rate_ppm,
-                    line.quantity,
-                    line.discount,
-                    line.price_override,
-                )
+            [
+                (line, line.product, line.quantity, line.discount, line.price_override)
                 for line in self.lines
-            ),
+            ],
         )
         cached = self._cache
         if cached is not None and cached[0] == key:
