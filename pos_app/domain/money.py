@@ -116,7 +116,9 @@ def tax_on(net_minor: int, rate_ppm: int) -> int:
 
 
 def format_amount(minor: int) -> str:
-    """Plain "1234.50" (no locale): for logs, CLI output and receipts' machine fields."""
+    """Plain "1234.50" (no locale): for logs, CLI output and receipts' machine fields.
+    Takes what a database SUM hands back too (PostgreSQL: an integral Decimal)."""
+    minor = int(minor)
     sign = "-" if minor < 0 else ""
     major, cents = divmod(abs(minor), MINOR_PER_MAJOR)
     return f"{sign}{major}.{cents:02d}"
