@@ -95,7 +95,6 @@ class ProductDialog(QDialog):
             self.fields[key].setAlignment(Qt.AlignmentFlag.AlignRight)
         self.fields["sku"].setPlaceholderText("e.g. NW-078")
         self.fields["barcode"].setPlaceholderText("optional, e.g. 5000001")
-        self.fields["price"].setPlaceholderText("selling price before tax, e.g. 18.00")
         self.fields["cost"].setPlaceholderText("what one costs you, e.g. 10.00")
         self.fields["tax_rate"].setPlaceholderText("e.g. 20")
         # The store's named rates (Settings): choosing one fills the rate in; typing a rate
@@ -105,10 +104,15 @@ class ProductDialog(QDialog):
         self.rateCombo.setAccessibleName("Named tax rate")
         self.rateCombo.addItem("Other (typed above)", None)
         try:
-            named = store.settings().tax_rates
+            settings = store.settings()
+            named, tax_in_prices = settings.tax_rates, settings.prices_include_tax
         except Exception:  # noqa: BLE001 - a rate can still be typed
             log.warning("tax rates not read", exc_info=True)
-            named = ()
+            named, tax_in_prices = (), False
+        # The shelf price is stored as typed: what it means follows the store's setting.
+        self.fields["price"].setPlaceholderText(
+            f"selling price {'including' if tax_in_prices else 'before'} tax, e.g. 18.00"
+        )
         for rate in named:
             self.rateCombo.addItem(f"{rate.name} — {rate_text(rate.rate_ppm)} %", rate.rate_ppm)
         self.rateCombo.activated.connect(self._rate_chosen)
