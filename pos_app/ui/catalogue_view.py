@@ -45,7 +45,7 @@ class CatalogueView(QWidget):
         self.resultCountLabel.setAccessibleName("Matching products")
         self.addProductButton = self._button("addProductButton", "&New product  Ctrl+N")
         self.editProductButton = self._button("editProductButton", "&Edit  Enter")
-        self.receiveStockButton = self._button("receiveStockButton", "&Receive stock  Ctrl+R")
+        self.receiveStockButton = self._button("receiveStockButton", "&Receive stock  Ctrl+Shift+R")
         self.addProductButton.clicked.connect(self.add_product)
         self.editProductButton.clicked.connect(self.edit_product)
         self.receiveStockButton.clicked.connect(self.receive_stock)
@@ -98,7 +98,7 @@ class CatalogueView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(legend)
 
-        for keys, slot in (("Ctrl+N", self.add_product), ("Ctrl+R", self.receive_stock)):
+        for keys, slot in (("Ctrl+N", self.add_product), ("Ctrl+Shift+R", self.receive_stock)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)

@@ -188,7 +188,11 @@ def test_received_from_the_catalogue_view_with_keys(qtbot, shop, db):
         view.activateWindow()
     view.activated()
     qtbot.waitUntil(lambda: view.model.rowCount() == 3)
-    qtbot.keyClick(view.searchField, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(
+        view.searchField,
+        Qt.Key.Key_R,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     dialog = view.receivingDialog
     assert dialog is not None
     # the window-modal dialog becomes the active window a moment after it opens
