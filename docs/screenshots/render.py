@@ -33,6 +33,16 @@ SCREENS = [
     ("receiving-dialog", "pos_app.ui.receiving_dialog"),
     ("ledger", "pos_app.ui.ledger_view"),
     ("journal-dialog", "pos_app.ui.journal_dialog"),
+    ("sign-in", "pos_app.ui.sign_in_dialog"),
+    ("till", "pos_app.ui.till_view"),
+    ("till-close", "pos_app.ui.till_dialogs"),
+    ("discount-dialog", "pos_app.ui.discount_dialog"),
+    ("approval-dialog", "pos_app.ui.approval_dialog"),
+    ("parked-dialog", "pos_app.ui.parked_dialog"),
+    ("refunds", "pos_app.ui.refund_view"),
+    ("reports", "pos_app.ui.reports_view"),
+    ("staff", "pos_app.ui.staff_view"),
+    ("settings", "pos_app.ui.settings_view"),
 ]
 SIZE = (1366, 768)
 
