@@ -66,6 +66,8 @@ QUANTITIES = [1, 2, 1, 3, 1]
 
 def stock_the_shop(db: Database) -> Shift:
     """Five products with plenty of stock, and the till session every style sells in."""
+    with UnitOfWork(db.writer) as uow:  # the first person of a store is its owner
+        owner = add_staff(uow, None, "Bench owner", Role.OWNER, "1234")
     for i, code in enumerate(CODES, start=1):
         with UnitOfWork(db.writer) as uow:
             add_product(
@@ -78,14 +80,13 @@ def stock_the_shop(db: Database) -> Shift:
                     tax_rate_ppm=200_000,
                     barcode=code,
                 ),
+                actor=owner,
             )
     with UnitOfWork(db.writer) as uow:
-        receiving = Receiving(uow, "Bench supplier")
+        receiving = Receiving(uow, "Bench supplier", actor=owner)
         for i in range(1, 6):
             receiving.add(f"BENCH{i}", 100_000, 80 * i)
         receiving.confirm()
-    with UnitOfWork(db.writer) as uow:
-        owner = add_staff(uow, None, "Bench owner", Role.OWNER, "1234")
     with UnitOfWork(db.writer) as uow:
         return open_till(uow, owner, "Bench till", 10_000)
 

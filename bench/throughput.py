@@ -74,7 +74,7 @@ def stock_the_shop(url: str) -> None:
     db = Database.connect(url)
     upgrade(db.engine)
     with UnitOfWork(db.writer) as uow:  # the first person of a store is its owner
-        add_staff(uow, None, CASHIER, "owner", PIN)
+        owner = add_staff(uow, None, CASHIER, "owner", PIN)
     skus = [*HOT, *COLD]
     with UnitOfWork(db.writer) as uow:
         for i, sku in enumerate(skus):
@@ -88,9 +88,10 @@ def stock_the_shop(url: str) -> None:
                     tax_rate_ppm=[0, 50_000, 200_000][i % 3],
                     barcode=f"77{i:011d}",
                 ),
+                actor=owner,
             )
     with UnitOfWork(db.writer) as uow:
-        receiving = Receiving(uow, "Bench supplier")
+        receiving = Receiving(uow, "Bench supplier", actor=owner)
         for i, sku in enumerate(skus):
             receiving.add(sku, STOCK, 60 + 30 * i)
         receiving.confirm()

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from sqlalchemy import text
 
 from pos_app.domain.catalogue import CustomerDraft, ProductDraft
-from pos_app.domain.staff import Role, Shift, StaffMember
+from pos_app.domain.staff import Role, Shift, StaffMember, pin_matches
 from pos_app.persistence.engine import Database
 from pos_app.repositories import UnitOfWork
+from pos_app.repositories.staff import member_of
 from pos_app.services.catalogue import add_customer, add_product
 from pos_app.services.integrity import run_check
 from pos_app.services.receiving import Receiving
@@ -17,6 +18,25 @@ from pos_app.services.staff import add_staff
 from pos_app.services.till import open_till
 
 NewUow = Callable[[], UnitOfWork]
+
+
+def owner(new_uow: NewUow) -> StaffMember:
+    """The store's first owner, who builds test data through the services (which want to
+    know who acts); "Olive", PIN 1234, is added when the store has nobody yet."""
+    with new_uow() as uow:
+        owners = sorted(
+            (
+                member_of(s)
+                for s in uow.staff.all(active_only=True)
+                if s.role == Role.OWNER.value
+            ),
+            key=lambda member: member.staff_id,
+        )
+        uow.rollback()
+    if owners:
+        return owners[0]
+    with new_uow() as uow:
+        return add_staff(uow, None, "Olive", Role.OWNER, "1234")
 
 
 def product(
@@ -29,7 +49,10 @@ def product(
     stock: int = 0,
     barcode: str | None = None,
     name: str | None = None,
+    by: StaffMember | None = None,
 ) -> int:
+    """Added by ``by`` (default: the store's owner), stock received the same way."""
+    by = by or owner(new_uow)
     with new_uow() as uow:
         product_id = add_product(
             uow,
@@ -41,32 +64,60 @@ def product(
                 tax_rate_ppm=tax_ppm,
                 barcode=barcode,
             ),
+            actor=by,
         )
     if stock:
-        receive(new_uow, {sku: (stock, cost)})
+        receive(new_uow, {sku: (stock, cost)}, by=by)
     return product_id
 
 
 def receive(
-    new_uow: NewUow, lines: dict[str, tuple[int, int]], *, supplier: str = "Supplier"
+    new_uow: NewUow,
+    lines: dict[str, tuple[int, int]],
+    *,
+    supplier: str = "Supplier",
+    by: StaffMember | None = None,
 ) -> int:
+    by = by or owner(new_uow)
     with new_uow() as uow:
-        receiving = Receiving(uow, supplier)
+        receiving = Receiving(uow, supplier, actor=by)
         for sku, (quantity, unit_cost) in lines.items():
             receiving.add(sku, quantity, unit_cost)
         return receiving.confirm()
 
 
-def customer(new_uow: NewUow, code: str = "ALFKI", company: str = "Alfreds Futterkiste") -> int:
+def customer(
+    new_uow: NewUow,
+    code: str = "ALFKI",
+    company: str = "Alfreds Futterkiste",
+    *,
+    by: StaffMember | None = None,
+) -> int:
+    by = by or owner(new_uow)
     with new_uow() as uow:
-        return add_customer(uow, CustomerDraft(code, company))
+        return add_customer(uow, CustomerDraft(code, company), actor=by)
 
 
 def staff(
     new_uow: NewUow, name: str = "Olive", role: Role | str = Role.OWNER, pin: str = "1234",
     *, by: StaffMember | None = None,
 ) -> StaffMember:
-    """Add a person (the first of a store is its owner; later ones are added by ``by``)."""
+    """Add a person (the first of a store is its owner; later ones are added by ``by``).
+
+    The owner the other factories added ("Olive", 1234) is returned as she is when asked
+    for again, so a test may build its products before naming its people."""
+    with new_uow() as uow:
+        if by is None and uow.staff.count() > 0:
+            existing = uow.staff.by_name(name)
+            if (
+                existing is not None
+                and existing.role == Role(role).value
+                and pin_matches(pin, existing.pin_hash)
+            ):
+                member = member_of(existing)
+                uow.rollback()
+                return member
+            uow.rollback()
     with new_uow() as uow:
         return add_staff(uow, by, name, role, pin)
 
@@ -80,7 +131,7 @@ def open_shift(
 ) -> Shift:
     """An open till session to sell in; adds an owner first when the store has nobody."""
     if cashier is None:
-        cashier = staff(new_uow)
+        cashier = owner(new_uow)
     with new_uow() as uow:
         return open_till(uow, cashier, till, opening_float)
 

@@ -1,12 +1,29 @@
-"""Keeping the catalogue: products, customers and counted-stock corrections."""
+"""Keeping the catalogue: products, customers and counted-stock corrections.
+
+Every function takes the person acting (``actor``). Products and stock counts need the
+catalogue or receiving right (a cashier brings a manager's ``approval``); the audit log
+gets a row naming both, in the same transaction and last (the audit counter is the last
+lock a transaction takes). Customers may be added by anyone signed in: taking a new
+customer's details at the till is ordinary selling, and the audit row says who did it.
+"""
 
 from __future__ import annotations
 
 from ..domain.catalogue import CustomerDraft, ProductDraft, is_record_number
 from ..domain.errors import DuplicateValue, InvalidInput, NotFound, OutOfStock, Shortage
 from ..domain.postings import Accounts, balanced, credit, debit
+from ..domain.staff import Approval, Permission, StaffMember, authorise
 from ..persistence.models import Customer, Product
 from ..repositories.unit_of_work import UnitOfWork
+
+# what an edit can change, as the audit log names it
+PRODUCT_FIELDS = (
+    "sku", "barcode", "name", "unit_price", "unit_cost", "tax_rate_ppm", "active"
+)
+
+
+def _approver_id(approver: StaffMember | None) -> int | None:
+    return approver.staff_id if approver is not None else None
 
 
 def _check_unique(uow: UnitOfWork, draft: ProductDraft, product_id: int | None) -> None:
@@ -21,8 +38,17 @@ def _check_unique(uow: UnitOfWork, draft: ProductDraft, product_id: int | None) 
             )
 
 
-def add_product(uow: UnitOfWork, draft: ProductDraft, *, commit: bool = True) -> int:
-    """New products start with no stock: stock arrives through receiving, so it is costed."""
+def add_product(
+    uow: UnitOfWork,
+    draft: ProductDraft,
+    *,
+    actor: StaffMember,
+    approval: Approval | None = None,
+    commit: bool = True,
+) -> int:
+    """New products start with no stock: stock arrives through receiving, so it is costed.
+    Audited as 'product.add' with the price it starts at."""
+    approver = authorise(actor, Permission.EDIT_CATALOGUE, approval)
     draft = draft.validated()
 
     def work() -> int:
@@ -40,15 +66,35 @@ def add_product(uow: UnitOfWork, draft: ProductDraft, *, commit: bool = True) ->
             )
         )
         uow.flush()
+        product_id = product.id
+        uow.audit.append(
+            "product.add",
+            subject=f"{draft.sku} {draft.name}",
+            details={"sku": draft.sku, "price": draft.unit_price, "cost": draft.unit_cost},
+            staff_id=actor.staff_id,
+            approved_by=_approver_id(approver),
+        )
         if commit:
             uow.commit()
-        return product.id
+        return product_id
 
     return uow.run(work) if commit else work()
 
 
-def update_product(uow: UnitOfWork, product_id: int, draft: ProductDraft) -> None:
-    """Change what a product is and costs; stock is changed only by movements."""
+def update_product(
+    uow: UnitOfWork,
+    product_id: int,
+    draft: ProductDraft,
+    *,
+    actor: StaffMember,
+    approval: Approval | None = None,
+) -> None:
+    """Change what a product is and costs; stock is changed only by movements.
+
+    A new price is audited as 'price.change', any other edit as 'product.change': old and
+    new price and cost (when they changed) and each other changed field as [old, new].
+    Saving what is already stored writes nothing."""
+    approver = authorise(actor, Permission.EDIT_CATALOGUE, approval)
     draft = draft.validated()
     if not is_record_number(product_id):
         raise NotFound(f"No product number {product_id}.")
@@ -57,16 +103,47 @@ def update_product(uow: UnitOfWork, product_id: int, draft: ProductDraft) -> Non
         product = uow.catalogue.get(product_id)
         if product is None:
             raise NotFound(f"No product number {product_id}.")
+        # the row locked (products come first in the lock order), so "old" is what it was
+        uow.session.refresh(product, with_for_update=True)
         _check_unique(uow, draft, product_id)
-        product.sku, product.barcode, product.name = draft.sku, draft.barcode, draft.name
-        product.unit_price, product.unit_cost = draft.unit_price, draft.unit_cost
-        product.tax_rate_ppm, product.active = draft.tax_rate_ppm, draft.active
+        changes = {
+            field: [getattr(product, field), getattr(draft, field)]
+            for field in PRODUCT_FIELDS
+            if getattr(product, field) != getattr(draft, field)
+        }
+        if not changes:
+            uow.rollback()
+            return
+        old_sku = product.sku
+        for field in PRODUCT_FIELDS:
+            setattr(product, field, getattr(draft, field))
+        uow.flush()
+        action = "price.change" if "unit_price" in changes else "product.change"
+        details: dict = {"sku": draft.sku}
+        if "unit_price" in changes:
+            details["old_price"], details["new_price"] = changes.pop("unit_price")
+        if "unit_cost" in changes:
+            details["old_cost"], details["new_cost"] = changes.pop("unit_cost")
+        if changes:  # the rest, each as [old, new]
+            details["changed"] = changes
+        uow.audit.append(
+            action,
+            subject=f"{old_sku} {draft.name}",
+            details=details,
+            staff_id=actor.staff_id,
+            approved_by=_approver_id(approver),
+        )
         uow.commit()
 
     uow.run(work)
 
 
-def add_customer(uow: UnitOfWork, draft: CustomerDraft, *, commit: bool = True) -> int:
+def add_customer(
+    uow: UnitOfWork, draft: CustomerDraft, *, actor: StaffMember, commit: bool = True
+) -> int:
+    """Anyone signed in may add a customer (part of selling: an order at the till needs
+    one); 'customer.add' in the audit log says who. No approval is ever needed."""
+    authorise(actor, Permission.SELL)
     draft = draft.validated()
 
     def work() -> int:
@@ -78,9 +155,16 @@ def add_customer(uow: UnitOfWork, draft: CustomerDraft, *, commit: bool = True) 
             )
         )
         uow.flush()
+        customer_id = customer.id
+        uow.audit.append(
+            "customer.add",
+            subject=f"{draft.code} {draft.company}",
+            details={"code": draft.code},
+            staff_id=actor.staff_id,
+        )
         if commit:
             uow.commit()
-        return customer.id
+        return customer_id
 
     return uow.run(work) if commit else work()
 
@@ -89,9 +173,18 @@ MAX_STOCK = 2**31 - 1  # products.stock_on_hand is a 32-bit INTEGER on PostgreSQ
 
 
 def record_count(
-    uow: UnitOfWork, product_id: int, counted: int, *, note: str = "Stock count"
+    uow: UnitOfWork,
+    product_id: int,
+    counted: int,
+    *,
+    actor: StaffMember,
+    approval: Approval | None = None,
+    note: str = "Stock count",
 ) -> int:
-    """Bring stock to what was counted; the difference is posted at cost as shrinkage (or gain)."""
+    """Bring stock to what was counted; the difference is posted at cost as shrinkage (or
+    gain). A count that changes stock is audited as 'stock.count' (a matching one writes
+    nothing)."""
+    approver = authorise(actor, Permission.RECEIVE_STOCK, approval)
     if isinstance(counted, bool) or not isinstance(counted, int) or counted < 0:
         raise InvalidInput("The counted quantity must be zero or more.", "counted")
     if counted > MAX_STOCK:
@@ -124,7 +217,21 @@ def record_count(
                         credit(Accounts.INVENTORY if loss else Accounts.INVENTORY_SHRINKAGE, value),
                     ]
                 ),
+                staff_id=actor.staff_id,
             )
+        uow.audit.append(
+            "stock.count",
+            subject=f"{product.sku} {product.name}",
+            details={
+                "sku": product.sku,
+                "before": counted - delta,
+                "after": counted,
+                "value": value,
+                "note": note,
+            },
+            staff_id=actor.staff_id,
+            approved_by=_approver_id(approver),
+        )
         uow.commit()
         return delta
 

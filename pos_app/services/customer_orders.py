@@ -1,4 +1,8 @@
-"""Customer orders: saved now, shipped later, all-or-nothing (the inventory tutorial's flow)."""
+"""Customer orders: saved now, shipped later, all-or-nothing (the inventory tutorial's flow).
+
+Both are selling, open to anyone signed in: the order records who took it (``staff_id``)
+and the shipment's journal transaction who shipped it.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,15 @@ from ..domain.cart import Cart
 from ..domain.catalogue import is_record_number
 from ..domain.errors import InvalidInput, InvalidState, NotFound, OutOfStock
 from ..domain.postings import invoice_postings
+from ..domain.staff import Permission, StaffMember, authorise
 from ..persistence.models import Order
 from ..repositories.sales import lines_for
 from ..repositories.unit_of_work import UnitOfWork
 
 
-def save_order(uow: UnitOfWork, cart: Cart, customer_code: str) -> int:
+def save_order(uow: UnitOfWork, cart: Cart, customer_code: str, *, actor: StaffMember) -> int:
     """Record what the customer wants at today's prices; stock is untouched until shipping."""
+    authorise(actor, Permission.SELL)
     if cart.is_empty():
         raise InvalidInput("The order has no lines.", "cart")
 
@@ -32,6 +38,7 @@ def save_order(uow: UnitOfWork, cart: Cart, customer_code: str) -> int:
                 subtotal=totals.subtotal,
                 tax=totals.tax,
                 total=totals.total,
+                staff_id=actor.staff_id,
             )
         )
         order.lines.extend(lines_for(cart))
@@ -43,8 +50,9 @@ def save_order(uow: UnitOfWork, cart: Cart, customer_code: str) -> int:
     return uow.run(work)
 
 
-def ship_order(uow: UnitOfWork, order_id: int) -> None:
+def ship_order(uow: UnitOfWork, order_id: int, *, actor: StaffMember) -> None:
     """Decrement stock for every line and mark shipped, or change nothing if any is short."""
+    authorise(actor, Permission.SELL)
     if not is_record_number(order_id):
         raise NotFound(f"No customer order number {order_id}.")
 
@@ -72,6 +80,7 @@ def ship_order(uow: UnitOfWork, order_id: int) -> None:
             "shipment",
             invoice_postings(net=order.subtotal, tax=order.tax, cost=cost),
             order_id=order_id,
+            staff_id=actor.staff_id,
         )
         uow.commit()
 

@@ -1,5 +1,8 @@
 """A demo store: the Northwind catalogue, a few customers, stock received the normal way, and
-three people to sign in as (owner Olive PIN 1234, manager Max 2345, cashier Cass 3456)."""
+three people to sign in as (owner Olive PIN 1234, manager Max 2345, cashier Cass 3456).
+
+The people come first: the store's owner is the one who adds the products, posts the
+opening capital and receives the opening stock, as the audit log then shows."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from collections.abc import Callable
 from importlib import resources
 
 from ..domain.catalogue import CustomerDraft, ProductDraft
+from ..domain.errors import InvalidState
 from ..domain.money import parse_amount, parse_rate
 from ..domain.postings import Accounts, Posting
 from ..domain.staff import Role, StaffMember
@@ -58,11 +62,31 @@ def load_demo_staff(new_uow: Callable[[], UnitOfWork]) -> bool:
     return True
 
 
-def load_demo_store(new_uow: Callable[[], UnitOfWork]) -> bool:
-    """Load once; returns False (and changes nothing) if the store already has products."""
+def store_owner(new_uow: Callable[[], UnitOfWork]) -> StaffMember:
+    """The store's first active owner (by number): who sets the demo store up."""
     with new_uow() as uow:
-        if uow.catalogue.count() > 0:
-            return False
+        with uow.guard():
+            owners = [
+                StaffMember(s.id, s.name, Role(s.role))
+                for s in uow.staff.all(active_only=True)
+                if s.role == Role.OWNER.value
+            ]
+            uow.rollback()
+    if not owners:
+        raise InvalidState("The store has no owner who may sign in to set it up.")
+    return min(owners, key=lambda member: member.staff_id)
+
+
+def load_demo_store(new_uow: Callable[[], UnitOfWork]) -> bool:
+    """Load once; returns False (and changes nothing) if the store already has products.
+    A store with people keeps them (no demo PINs), and its owner sets the store up."""
+    with new_uow() as uow:
+        with uow.guard():
+            if uow.catalogue.count() > 0:
+                return False
+    load_demo_staff(new_uow)
+    owner = store_owner(new_uow)
+    with new_uow() as uow:
         rows = demo_rows()
         for row in rows:
             add_product(
@@ -75,10 +99,11 @@ def load_demo_store(new_uow: Callable[[], UnitOfWork]) -> bool:
                     unit_cost=parse_amount(row["cost"]),
                     tax_rate_ppm=parse_rate(row["tax_rate"]),
                 ),
+                actor=owner,
                 commit=False,
             )
         for customer in CUSTOMERS:
-            add_customer(uow, customer, commit=False)
+            add_customer(uow, customer, actor=owner, commit=False)
         uow.commit()
     with new_uow() as uow:
         post_journal(
@@ -88,15 +113,17 @@ def load_demo_store(new_uow: Callable[[], UnitOfWork]) -> bool:
                 Posting(Accounts.CASH, debit=OPENING_CAPITAL),
                 Posting(Accounts.OWNER_EQUITY, credit=OPENING_CAPITAL),
             ],
+            actor=owner,
         )
     by_supplier: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in rows:
         by_supplier[row["supplier"]].append(row)
     for supplier, supplied in by_supplier.items():
         with new_uow() as uow:
-            receiving = Receiving(uow, supplier, paid_in_cash=False, reference="Opening stock")
+            receiving = Receiving(
+                uow, supplier, actor=owner, paid_in_cash=False, reference="Opening stock"
+            )
             for row in supplied:
                 receiving.add(row["sku"], int(row["opening_stock"]), parse_amount(row["cost"]))
             receiving.confirm()
-    load_demo_staff(new_uow)
     return True

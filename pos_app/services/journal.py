@@ -1,9 +1,15 @@
-"""Manual journal entries: any balanced set of postings, refused whole if unbalanced."""
+"""Manual journal entries: any balanced set of postings, refused whole if unbalanced.
+
+Posting one needs the journal right (a cashier brings a manager's approval, checked
+before the number is even flushed); the transaction names who posted it and a
+'journal.manual' audit row names who posted and who approved.
+"""
 
 from __future__ import annotations
 
 from ..domain.errors import InvalidInput, InvalidState
 from ..domain.postings import Posting, balanced
+from ..domain.staff import Approval, Permission, StaffMember, authorise
 from ..persistence.models import JournalTransaction
 from ..repositories.unit_of_work import UnitOfWork
 
@@ -11,7 +17,11 @@ from ..repositories.unit_of_work import UnitOfWork
 class ManualJournalEntry:
     """One manual-entry dialog: the transaction number is flushed and shown before posting."""
 
-    def __init__(self, uow: UnitOfWork):
+    def __init__(
+        self, uow: UnitOfWork, *, actor: StaffMember, approval: Approval | None = None
+    ):
+        self.approver = authorise(actor, Permission.POST_JOURNAL, approval)
+        self.actor = actor
         self.uow = uow.open()
         self._transaction: JournalTransaction | None = None
         self.posted = False
@@ -45,10 +55,22 @@ class ManualJournalEntry:
                 self._transaction = None
             self.begin()
             try:
+                self._transaction.staff_id = self.actor.staff_id
                 txn = self.uow.ledger.post(
                     description, "manual", postings, transaction=self._transaction
                 )
                 txn_id = txn.id
+                self.uow.audit.append(
+                    "journal.manual",
+                    subject=f"Journal {txn_id}: {description}"[:80],
+                    details={
+                        "transaction": txn_id,
+                        "total": sum(p.debit for p in postings),
+                        "accounts": sorted({p.account_code for p in postings}),
+                    },
+                    staff_id=self.actor.staff_id,
+                    approved_by=self.approver.staff_id if self.approver else None,
+                )
                 self.uow.commit()
             except BaseException:
                 self._transaction = None
@@ -64,6 +86,13 @@ class ManualJournalEntry:
         self.uow.rollback()
 
 
-def post_journal(uow: UnitOfWork, description: str, postings: list[Posting]) -> int:
+def post_journal(
+    uow: UnitOfWork,
+    description: str,
+    postings: list[Posting],
+    *,
+    actor: StaffMember,
+    approval: Approval | None = None,
+) -> int:
     """Post in one go, for scripts and the demo store."""
-    return ManualJournalEntry(uow).post(description, postings)
+    return ManualJournalEntry(uow, actor=actor, approval=approval).post(description, postings)

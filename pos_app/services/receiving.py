@@ -2,6 +2,9 @@
 
 The receiving number is flushed and shown before confirming; confirming raises stock,
 moves product cost to the weighted average, and posts Dr Inventory / Cr Cash or Payable.
+Receiving needs the receive-stock right (a cashier brings a manager's approval, checked
+before anything is written); the confirmed receiving leaves a 'stock.receive' audit row
+naming who received it and who approved, and its posting names who received it.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from ..domain.errors import InvalidInput, InvalidState, NotFound
 from ..domain.money import check_amount, parse_quantity
 from ..domain.postings import receiving_postings
+from ..domain.staff import Approval, Permission, StaffMember, authorise
 from ..persistence.models import Purchase, PurchaseLine, utcnow
 from ..repositories.unit_of_work import UnitOfWork
 
@@ -46,9 +50,13 @@ class Receiving:
         uow: UnitOfWork,
         supplier: str | None,
         *,
+        actor: StaffMember,
+        approval: Approval | None = None,
         paid_in_cash: bool = False,
         reference: str = "",
     ):
+        self.approver = authorise(actor, Permission.RECEIVE_STOCK, approval)
+        self.actor = actor
         if supplier is None:
             supplier, reference = "", (reference or "").strip()
         else:
@@ -165,8 +173,23 @@ class Receiving:
                     "receiving",
                     receiving_postings(cost=purchase.total_cost, paid_in_cash=self.paid_in_cash),
                     purchase_id=purchase.id,
+                    staff_id=self.actor.staff_id,
                 )
             purchase_id = purchase.id
+            uow.audit.append(
+                "stock.receive",
+                subject=f"Receiving {purchase_id} from {self.supplier}"[:80],
+                details={
+                    "receiving": purchase_id,
+                    "supplier": self.supplier,
+                    "reference": self.reference,
+                    "lines": len(self.lines),
+                    "total": purchase.total_cost,
+                    "paid_in_cash": self.paid_in_cash,
+                },
+                staff_id=self.actor.staff_id,
+                approved_by=self.approver.staff_id if self.approver else None,
+            )
             uow.commit()
             return purchase_id
         except BaseException:

@@ -35,6 +35,7 @@ from ..domain.settings import StoreSettings
 from ..domain.staff import Approval, Permission
 from ..services.customer_orders import save_order
 from ..services.store import CustomerRow, Store
+from .acting import signed_in
 from .background import Background
 from .cart_model import NAME, QUANTITY, CartTableModel
 from .cart_side_panel import CartSidePanel, till_button
@@ -575,8 +576,9 @@ class CartView(QWidget):
             return
         self.model.cart.customer_code = code
         try:
+            actor = signed_in(self.station)
             with self.store.unit_of_work() as uow:
-                order_id = save_order(uow, self.model.cart, code)
+                order_id = save_order(uow, self.model.cart, code, actor=actor)
         except Exception as exc:  # noqa: BLE001 - a bug is logged, the cart is kept
             self.message.show_error(
                 failure_text(

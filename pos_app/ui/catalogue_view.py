@@ -2,6 +2,9 @@
 
 Searching runs in SQL on a worker thread a moment after the last keystroke, and the
 table loads page by page, so the screen stays smooth with a very large catalogue.
+
+Changes are made as the person signed in at this till (the ``Station``): a cashier may
+look, and a manager approves what they save or receive (the services check it).
 """
 
 from __future__ import annotations
@@ -20,17 +23,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.errors import PosError
+from ..domain.staff import Permission
 from ..services.store import Store
+from .acting import acting, signed_in
 from .catalogue_model import LOW_STOCK, ProductTableModel
 from .feedback import InlineMessage
+from .station import Station
 
 SEARCH_DELAY_MS = 200
 
 
 class CatalogueView(QWidget):
-    def __init__(self, store: Store, parent: QWidget | None = None):
+    def __init__(self, store: Store, station: Station, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
+        self.station = station
         self.productDialog = None  # the dialog currently open, for tests and support
         self.receivingDialog = None
         self._select_after_search: int | None = None
@@ -232,7 +240,12 @@ class CatalogueView(QWidget):
 
         if self.productDialog is not None or self.receivingDialog is not None:
             return
-        dialog = ProductDialog(self.store, product_id, self)
+        try:
+            signed_in(self.station)  # a cashier may open it; Save asks for approval
+        except PosError as exc:
+            self.message.show_error(str(exc), beep=False)
+            return
+        dialog = ProductDialog(self.store, self.station, product_id, self)
         dialog.finished.connect(lambda result, d=dialog: self._product_dialog_done(d, result))
         self.productDialog = dialog
         dialog.open()
@@ -252,7 +265,14 @@ class CatalogueView(QWidget):
 
         if self.productDialog is not None or self.receivingDialog is not None:
             return
-        dialog = ReceivingDialog(self.store, self)
+        try:  # approved before the receiving starts: its number is written at once
+            _actor, approval = acting(
+                self.store, self.station, Permission.RECEIVE_STOCK, "receiving a delivery", self
+            )
+            dialog = ReceivingDialog(self.store, self.station, self, approval=approval)
+        except PosError as exc:
+            self.message.show_error(str(exc))
+            return
         dialog.finished.connect(lambda result, d=dialog: self._receiving_done(d, result))
         self.receivingDialog = dialog
         dialog.open()
@@ -266,7 +286,7 @@ class CatalogueView(QWidget):
         self.focus_search()
 
 
-def _demo_low_stock(store: Store) -> None:
+def _demo_low_stock(store: Store, station: Station) -> None:
     """The demo catalogue is fully stocked; count two products down (posted as shrinkage,
     as a real count would be) so the screenshot shows how low and out of stock look."""
     from ..services.catalogue import record_count
@@ -277,15 +297,24 @@ def _demo_low_stock(store: Store) -> None:
         product = store.product_by_code(code)
         if product is not None:
             with store.unit_of_work() as uow:
-                record_count(uow, product.product_id, counted, note="Demo stock count")
+                record_count(
+                    uow,
+                    product.product_id,
+                    counted,
+                    actor=signed_in(station),
+                    note="Demo stock count",
+                )
 
 
 def demo(store: Store) -> QWidget:
     """The catalogue with "ch" typed: Teatime biscuits low, Gumbär Gummibärchen out."""
     from PySide6.QtWidgets import QApplication
 
-    _demo_low_stock(store)
-    view = CatalogueView(store)
+    from .samples import sample_station
+
+    station = sample_station(store)
+    _demo_low_stock(store, station)
+    view = CatalogueView(store, station)
     view.resize(1366, 700)
     view.searchField.setText("ch")
     view.refresh()

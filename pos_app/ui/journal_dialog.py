@@ -3,7 +3,9 @@ posted only when debits equal credits.
 
 The dialog opens its own unit of work and flushes the transaction header at once, so the
 accountant sees the number it will get. Post commits; Esc, Cancel or closing the window
-rolls back, leaving nothing behind.
+rolls back, leaving nothing behind. The entry is posted as the person signed in at the
+till (someone without the journal right brings a manager's ``approval``, asked for before
+the dialog opens); the service refuses anyone else before writing anything.
 """
 
 from __future__ import annotations
@@ -28,11 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.errors import InvalidInput
+from ..domain.staff import Approval
 from ..services.journal import ManualJournalEntry
 from ..services.store import Store
+from .acting import signed_in
 from .feedback import InlineMessage, failure_text, went_wrong
 from .journal_entries import AccountDelegate, AmountDelegate, EntriesModel
 from .money import format_money
+from .station import Station
 
 __all__ = ["EntriesModel", "ManualJournalDialog", "demo"]
 
@@ -44,8 +49,17 @@ GENERIC_ERROR = went_wrong("nothing was posted", "Try again, or tell the shop ow
 class ManualJournalDialog(QDialog):
     """Post a balanced manual journal transaction, or leave without a trace."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None):
+    def __init__(
+        self,
+        store: Store,
+        station: Station,
+        parent: QWidget | None = None,
+        *,
+        approval: Approval | None = None,
+    ):
         super().__init__(parent)
+        self.station = station
+        self.approval = approval
         self.setObjectName("journalDialog")
         self.setWindowTitle("New journal entry")
         self.setModal(True)
@@ -201,9 +215,16 @@ class ManualJournalDialog(QDialog):
 
     # -- opening and closing --------------------------------------------------------------
     @classmethod
-    def ask(cls, store: Store, parent: QWidget | None = None) -> int | None:
+    def ask(
+        cls,
+        store: Store,
+        station: Station,
+        parent: QWidget | None = None,
+        *,
+        approval: Approval | None = None,
+    ) -> int | None:
         """Show the dialog; the posted transaction's id, or None when nothing was posted."""
-        dialog = cls(store, parent)
+        dialog = cls(store, station, parent, approval=approval)
         try:
             if dialog.exec() == QDialog.DialogCode.Accepted:
                 return dialog.transaction_id
@@ -218,7 +239,9 @@ class ManualJournalDialog(QDialog):
                 self._uow = uow = self.store.unit_of_work()
                 # Deleted with its parent while still open: no transaction outlives it.
                 self.destroyed.connect(lambda *_args, uow=uow: uow.close())
-                self._entry = ManualJournalEntry(self._uow)
+                self._entry = ManualJournalEntry(
+                    self._uow, actor=signed_in(self.station), approval=self.approval
+                )
             number = self._entry.begin()
         except Exception as exc:  # noqa: BLE001 - a bug is logged, the dialog says so
             self._ready = False
@@ -365,7 +388,9 @@ class ManualJournalDialog(QDialog):
 
 def demo(store: Store) -> QWidget:
     """The dialog with an owner's drawing typed in, balanced and ready to post."""
-    dialog = ManualJournalDialog(store)
+    from .samples import sample_station
+
+    dialog = ManualJournalDialog(store, sample_station(store))
     dialog.descriptionField.setText("Owner's drawing for April")
     model = dialog.model
     model.setData(model.index(0, EntriesModel.ACCOUNT), "3000")

@@ -1,6 +1,7 @@
 """The Ledger screen, for the store owner or accountant: the journal (newest first, filtered
 by dates and account, read a page at a time) beside the trial balance, which says plainly
-whether debits equal credits. New manual entries are posted from here."""
+whether debits equal credits. New manual entries are posted from here, as the person
+signed in at this till (someone without the journal right brings a manager's approval)."""
 
 from __future__ import annotations
 
@@ -21,13 +22,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.errors import PosError
+from ..domain.staff import Permission
 from ..services.store import Store
+from .acting import acting
 from .background import Background
 from .feedback import ERROR_STYLE, InlineMessage, failure_text
 from .journal_dialog import ManualJournalDialog
 from .ledger_filters import JournalFilterBar, utc_bounds
 from .ledger_models import JournalFilter, JournalModel, TrialBalanceModel
 from .money import format_money
+from .station import Station
 
 __all__ = ["LedgerView", "demo", "utc_bounds"]
 
@@ -35,9 +40,10 @@ log = logging.getLogger(__name__)
 
 
 class LedgerView(QWidget):
-    def __init__(self, store: Store, parent: QWidget | None = None):
+    def __init__(self, store: Store, station: Station, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
+        self.station = station
         self.background = Background(self)
         self._dialog: ManualJournalDialog | None = None
 
@@ -290,7 +296,14 @@ class LedgerView(QWidget):
         if self._dialog is not None:
             self._dialog.raise_()
             return
-        self._dialog = ManualJournalDialog(self.store, self)
+        try:  # approved before the entry starts: its number is written at once
+            _actor, approval = acting(
+                self.store, self.station, Permission.POST_JOURNAL, "a manual journal entry", self
+            )
+        except PosError as exc:
+            self.message.show_error(str(exc))
+            return
+        self._dialog = ManualJournalDialog(self.store, self.station, self, approval=approval)
         self._dialog.finished.connect(self._journal_entry_closed)
         self._dialog.open()
 
@@ -311,7 +324,9 @@ def demo(store: Store) -> QWidget:
 
     from PySide6.QtCore import QCoreApplication
 
-    view = LedgerView(store)
+    from .samples import sample_station
+
+    view = LedgerView(store, sample_station(store))
     view.resize(1366, 700)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and (

@@ -2,7 +2,8 @@
 
 Only the selling screen is built before the window is shown; the other views are built
 the first time they are opened, so start-up costs what the cashier needs first. Views get
-the ``Store`` they need and nothing else: none of them reaches back into this window.
+the ``Store`` and this till's ``Station`` (who is signed in, acting on every change they
+make) and nothing else: none of them reaches back into this window.
 """
 
 from __future__ import annotations
@@ -23,22 +24,22 @@ def _cart_view(store: Store, station: Station) -> QWidget:
     return CartView(store, station)
 
 
-def _catalogue_view(store: Store, _station: Station) -> QWidget:
+def _catalogue_view(store: Store, station: Station) -> QWidget:
     from .catalogue_view import CatalogueView
 
-    return CatalogueView(store)
+    return CatalogueView(store, station)
 
 
-def _orders_view(store: Store, _station: Station) -> QWidget:
+def _orders_view(store: Store, station: Station) -> QWidget:
     from .orders_view import OrdersView
 
-    return OrdersView(store)
+    return OrdersView(store, station)
 
 
-def _ledger_view(store: Store, _station: Station) -> QWidget:
+def _ledger_view(store: Store, station: Station) -> QWidget:
     from .ledger_view import LedgerView
 
-    return LedgerView(store)
+    return LedgerView(store, station)
 
 
 def _till_view(store: Store, station: Station) -> QWidget:

@@ -1,7 +1,8 @@
 """The Orders screen: customer orders saved from the till, waiting to be shipped.
 
 The list is read in the background each time the screen is shown; shipping is one short
-all-or-nothing transaction (every line's stock is taken, or none is).
+all-or-nothing transaction (every line's stock is taken, or none is), recorded as done by
+the person signed in at this till.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from PySide6.QtWidgets import (
 from ..domain.errors import OutOfStock, PosError
 from ..services.customer_orders import ship_order
 from ..services.store import OrderRow, Store
+from .acting import signed_in
 from .background import Background
 from .feedback import InlineMessage, failure_text, shortage_text, went_wrong
 from .money import format_money
 from .receipt_view import local_time
 from .samples import sample_cart
+from .station import Station
 from .table_models import Index, TableModel
 
 log = logging.getLogger(__name__)
@@ -80,9 +83,10 @@ class OrdersTableModel(TableModel):
 
 
 class OrdersView(QWidget):
-    def __init__(self, store: Store, parent: QWidget | None = None):
+    def __init__(self, store: Store, station: Station, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
+        self.station = station
         self.background = Background(self)
         self.model = OrdersTableModel(self)
         self._build()
@@ -217,8 +221,9 @@ class OrdersView(QWidget):
             self.message.show_info(f"Order {order.order_id} is already {order.status}.", seconds=4)
             return
         try:
+            actor = signed_in(self.station)
             with self.store.unit_of_work() as uow:
-                ship_order(uow, order.order_id)
+                ship_order(uow, order.order_id, actor=actor)
         except OutOfStock as exc:
             self.message.show_error(
                 f"Order {order.order_id} cannot ship, nothing was changed. "
@@ -245,6 +250,9 @@ class OrdersView(QWidget):
 
 def demo(store: Store) -> QWidget:
     """The open orders, with one saved first if the store has none."""
+    from .samples import sample_station
+
+    station = sample_station(store)
     if not store.customer_orders("open"):
         from ..services.customer_orders import save_order
 
@@ -254,7 +262,7 @@ def demo(store: Store) -> QWidget:
             cart = sample_cart(store)
         if customers and not cart.is_empty():
             with store.unit_of_work() as uow:
-                save_order(uow, cart, customers[0].code)
-    view = OrdersView(store)
+                save_order(uow, cart, customers[0].code, actor=signed_in(station))
+    view = OrdersView(store, station)
     view.load_now()
     return view

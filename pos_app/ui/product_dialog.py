@@ -3,6 +3,10 @@
 Every field is checked when Save is pressed and each problem is shown under its own
 field, so a cashier fixes them all in one go. Stock is shown but not editable: it changes
 only through receiving and sales, so it is always costed and in the ledger.
+
+The person signed in at the till (the ``Station``) saves; someone who may not edit the
+catalogue (a cashier) gets the manager-approval dialog at Save, saying what is approved
+(a new price: the old and the new one). Cancelled, nothing is saved and the dialog stays.
 """
 
 from __future__ import annotations
@@ -25,11 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.catalogue import ProductDraft
-from ..domain.errors import InvalidInput, PosError
+from ..domain.errors import InvalidInput, PermissionDenied, PosError
 from ..domain.money import PPM, format_amount, parse_rate
+from ..domain.staff import Permission
 from ..services.catalogue import add_product, update_product
-from ..services.store import Store
+from ..services.store import ProductRow, Store
+from .acting import acting
 from .feedback import InlineMessage, failure_text, went_wrong
+from .money import format_money
+from .station import Station
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +69,19 @@ def rate_text(ppm: int) -> str:
 
 
 class ProductDialog(QDialog):
-    def __init__(self, store: Store, product_id: int | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        store: Store,
+        station: Station,
+        product_id: int | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.store = store
+        self.station = station
         self.product_id = product_id
         self.saved_id: int | None = None
+        self._loaded: ProductRow | None = None  # as it was when opened (for the approval text)
         self.uow = store.unit_of_work().open()
         self.setObjectName("productDialog")
         self.setWindowTitle("New product" if product_id is None else "Edit product")
@@ -200,6 +216,7 @@ class ProductDialog(QDialog):
         }
         for key, value in values.items():
             self.fields[key].setText(value)
+        self._loaded = product
         self.activeCheck.setChecked(product.active)
         self.stockValue.setText(
             f"{product.stock_on_hand:,} — changes only through receiving and sales"
@@ -241,11 +258,19 @@ class ProductDialog(QDialog):
             return
         try:
             draft = ProductDraft.from_text(**self.texts(), active=self.activeCheck.isChecked())
+            actor, approval = acting(
+                self.store, self.station, Permission.EDIT_CATALOGUE, self.what_changes(draft), self
+            )
             if self.product_id is None:
-                self.saved_id = add_product(self.uow, draft)
+                self.saved_id = add_product(self.uow, draft, actor=actor, approval=approval)
             else:
-                update_product(self.uow, self.product_id, draft)
+                update_product(
+                    self.uow, self.product_id, draft, actor=actor, approval=approval
+                )
                 self.saved_id = self.product_id
+        except PermissionDenied as exc:  # nobody signed in, or the manager did not approve
+            self.message.show_error(str(exc))
+            return
         except InvalidInput as exc:  # DuplicateValue included: SKU or barcode in use
             self.show_problem(ERROR_FIELDS.get(exc.field or ""), str(exc))
             self._beep()
@@ -258,6 +283,18 @@ class ProductDialog(QDialog):
             )
             return
         self.accept()
+
+    def what_changes(self, draft: ProductDraft) -> str:
+        """What a manager is asked to approve, in the words on the shelf label."""
+        if self.product_id is None:
+            return f"a new product, {draft.name}, at {format_money(draft.unit_price)}"
+        old = self._loaded
+        if old is not None and old.unit_price != draft.unit_price:
+            return (
+                f"a new price for {draft.name}: {format_money(old.unit_price)} → "
+                f"{format_money(draft.unit_price)}"
+            )
+        return f"changes to {draft.name}"
 
     @staticmethod
     def _beep() -> None:
@@ -276,9 +313,13 @@ class ProductDialog(QDialog):
 
     @classmethod
     def ask(
-        cls, store: Store, product_id: int | None = None, parent: QWidget | None = None
+        cls,
+        store: Store,
+        station: Station,
+        product_id: int | None = None,
+        parent: QWidget | None = None,
     ) -> int | None:
-        dialog = cls(store, product_id, parent)
+        dialog = cls(store, station, product_id, parent)
         try:
             accepted = dialog.exec() == QDialog.DialogCode.Accepted
             return dialog.saved_id if accepted else None
@@ -288,8 +329,10 @@ class ProductDialog(QDialog):
 
 def demo(store: Store) -> QWidget:
     """Editing the first product with a price typed wrongly, after pressing Save."""
+    from .samples import sample_station
+
     rows = store.products("", limit=1)
-    dialog = ProductDialog(store, rows[0].product_id if rows else None)
+    dialog = ProductDialog(store, sample_station(store), rows[0].product_id if rows else None)
     dialog.fields["price"].setText("12,5O")
     dialog.save()
     return dialog

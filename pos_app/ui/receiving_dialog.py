@@ -4,6 +4,9 @@ The receiving number is flushed (not committed) when the dialog opens so it can 
 on the delivery note; lines are typed or scanned; Confirm commits stock, cost and the
 ledger posting (Dr Inventory / Cr Cash or Accounts payable) in one transaction. Any other
 way out rolls everything back.
+
+The person signed in at the till receives (a cashier with a manager's ``approval``, asked
+for before the dialog opens): the service refuses anyone else before writing anything.
 """
 
 from __future__ import annotations
@@ -27,12 +30,15 @@ from PySide6.QtWidgets import (
 
 from ..domain.errors import InvalidInput, PosError
 from ..domain.money import format_amount, parse_quantity
+from ..domain.staff import Approval
 from ..services.receiving import Receiving
 from ..services.store import Store
+from .acting import signed_in
 from .feedback import InlineMessage, failure_text, went_wrong
 from .money import format_money, parse_money
 from .receiving_lines import ReceivingLinesModel
 from .receiving_terms import ReceivingTerms, line_edit
+from .station import Station
 
 __all__ = ["ReceivingDialog", "ReceivingLinesModel", "demo"]
 
@@ -42,9 +48,21 @@ CLOSE_AND_RETRY = "Close this window and try again."
 
 
 class ReceivingDialog(QDialog):
-    def __init__(self, store: Store, parent: QWidget | None = None):
+    def __init__(
+        self,
+        store: Store,
+        station: Station,
+        parent: QWidget | None = None,
+        *,
+        approval: Approval | None = None,
+    ):
+        # Refused (PermissionDenied) before any widget exists: nothing to clean up.
+        receiving = Receiving(
+            store.unit_of_work(), None, actor=signed_in(station), approval=approval
+        )
         super().__init__(parent)
         self.store = store
+        self.station = station
         self.confirmed_id: int | None = None
         self._resolved_code: str | None = None  # code whose cost is filled in
         self.setObjectName("receivingDialog")
@@ -177,7 +195,7 @@ class ReceivingDialog(QDialog):
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
-        self.receiving = Receiving(store.unit_of_work(), None)
+        self.receiving = receiving
         # deleted with its parent while still open: no transaction may outlive the dialog
         uow = self.receiving.uow
         self.destroyed.connect(lambda *_args, uow=uow: uow.close())
@@ -384,8 +402,15 @@ class ReceivingDialog(QDialog):
             self.receiving.uow.close()
 
     @classmethod
-    def ask(cls, store: Store, parent: QWidget | None = None) -> int | None:
-        dialog = cls(store, parent)
+    def ask(
+        cls,
+        store: Store,
+        station: Station,
+        parent: QWidget | None = None,
+        *,
+        approval: Approval | None = None,
+    ) -> int | None:
+        dialog = cls(store, station, parent, approval=approval)
         try:
             accepted = dialog.exec() == QDialog.DialogCode.Accepted
             return dialog.confirmed_id if accepted else None
@@ -395,7 +420,9 @@ class ReceivingDialog(QDialog):
 
 def demo(store: Store) -> QWidget:
     """A receiving with its number shown, a supplier and two lines typed, not confirmed."""
-    dialog = ReceivingDialog(store)
+    from .samples import sample_station
+
+    dialog = ReceivingDialog(store, sample_station(store))
     dialog.supplierField.setText("Exotic Liquids")
     dialog.referenceField.setText("DN-4711")
     for product, quantity in zip(store.products("", limit=2), ("24", "12"), strict=False):

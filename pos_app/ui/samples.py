@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from ..domain.cart import Cart
 from ..domain.receipt import Receipt, ReceiptLine
 from ..domain.tender import Tender, settle
-from ..domain.staff import Shift
+from ..domain.staff import Shift, StaffMember
 from ..services.store import Store
 
 
@@ -58,25 +58,41 @@ def sample_receipt(store: Store) -> Receipt:
 DEMO_TILL = "Demo till"
 
 
-def sample_shift(store: Store) -> Shift:
-    """An open session on the demo till, opened by the store's first owner (added if none)."""
-    from ..domain.errors import TillClosed
-    from ..domain.staff import Role, StaffMember
+def sample_owner(store: Store) -> StaffMember:
+    """The store's first owner (added, "Olive" PIN 1234, if the store has nobody)."""
+    from ..domain.staff import Role
     from ..repositories.staff import member_of
     from ..services.staff import add_staff
-    from ..services.till import current_shift, open_till
 
     with store.unit_of_work() as uow:
         owners = [  # plain members: the rows expire with the rollback
             member_of(s) for s in uow.staff.all(active_only=True) if s.role == Role.OWNER.value
         ]
         uow.rollback()
+    if owners:
+        return owners[0]
     with store.unit_of_work() as uow:
-        owner: StaffMember = (
-            owners[0] if owners else add_staff(uow, None, "Olive", Role.OWNER, "1234")
-        )
+        return add_staff(uow, None, "Olive", Role.OWNER, "1234")
+
+
+def sample_shift(store: Store) -> Shift:
+    """An open session on the demo till, opened by the store's first owner (added if none)."""
+    from ..domain.errors import TillClosed
+    from ..services.till import current_shift, open_till
+
+    owner = sample_owner(store)
     with store.unit_of_work() as uow:
         try:
             return current_shift(uow, owner, DEMO_TILL)
         except TillClosed:
             return open_till(uow, owner, DEMO_TILL, 10_000)
+
+
+def sample_station(store: Store):  # noqa: ANN201 - a Station (Qt imported only when asked)
+    """This till as a demo of a back-office screen sees it: the store's owner signed in
+    (no till session opened: catalogue and ledger work needs none)."""
+    from .station import Station
+
+    station = Station(DEMO_TILL)
+    station.sign_in(sample_owner(store))
+    return station

@@ -54,6 +54,12 @@ ACTION_NAMES = {
     "void": "Sale voided",
     "override": "Manager override",
     "price.change": "Price changed",
+    "product.add": "Product added",
+    "product.change": "Product changed",
+    "stock.count": "Stock counted",
+    "stock.receive": "Stock received",
+    "journal.manual": "Journal entry",
+    "customer.add": "Customer added",
     "settings.change": "Settings changed",
     "staff.add": "Person added",
     "staff.pin": "PIN changed",
@@ -69,7 +75,7 @@ def action_text(action: str) -> str:
 # details keys whose whole numbers are amounts in cents
 MONEY_KEYS = frozenset(
     {"float", "amount", "total", "expected", "counted", "over_short", "price", "old_price",
-     "new_price", "discount", "refund", "change"}
+     "new_price", "discount", "refund", "change", "cost", "old_cost", "new_cost", "value"}
 )
 
 

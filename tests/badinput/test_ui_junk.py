@@ -28,6 +28,7 @@ from pos_app.ui.product_dialog import ProductDialog
 from pos_app.ui.receiving_dialog import ReceivingDialog
 from tests.factories import snapshot, stock_of
 from tests.ui.conftest import shop, station, store  # noqa: F401 - the UI tests' small shop
+from tests.ui.stations import signed_in
 
 from .strategies import JUNK, nasty_text
 
@@ -174,7 +175,7 @@ def test_product_dialog_junk_is_shown_next_to_the_field(qtbot, junk_shop, db, no
         "cost": "1",
         "tax_rate": "20",
     }
-    dialog = shown(qtbot, ProductDialog(junk_shop, None))
+    dialog = shown(qtbot, ProductDialog(junk_shop, signed_in(junk_shop), None))
     saved = 0
     for key in good:
         for typed in junk_sample(3):
@@ -188,7 +189,7 @@ def test_product_dialog_junk_is_shown_next_to_the_field(qtbot, junk_shop, db, no
                 assert stored is not None and stored.name == " ".join(texts["name"].split())
                 assert stored.unit_price == parse_amount(texts["price"])
                 saved += 1
-                dialog = shown(qtbot, ProductDialog(junk_shop, None))
+                dialog = shown(qtbot, ProductDialog(junk_shop, signed_in(junk_shop), None))
                 continue
             shown_errors = [k for k, e in dialog.errors.items() if e.isVisible() and e.is_error]
             assert shown_errors or dialog.message.is_error, (key, typed)
@@ -199,7 +200,7 @@ def test_product_dialog_junk_is_shown_next_to_the_field(qtbot, junk_shop, db, no
 
 def test_receiving_dialog_junk_is_refused_in_place(qtbot, junk_shop, db, no_swallowed_bugs):
     before = snapshot(db)
-    dialog = shown(qtbot, ReceivingDialog(junk_shop))
+    dialog = shown(qtbot, ReceivingDialog(junk_shop, signed_in(junk_shop)))
     for typed in junk_sample():
         dialog.codeField.setText(typed)
         qtbot.keyClick(dialog.codeField, Qt.Key.Key_Return)
@@ -226,7 +227,7 @@ def test_receiving_dialog_junk_is_refused_in_place(qtbot, junk_shop, db, no_swal
 
 def test_journal_amount_cells_refuse_junk(qtbot, junk_shop, db, no_swallowed_bugs):
     before = snapshot(db)
-    dialog = shown(qtbot, ManualJournalDialog(junk_shop))
+    dialog = shown(qtbot, ManualJournalDialog(junk_shop, signed_in(junk_shop)))
     model, table = dialog.model, dialog.entriesTable
     model.setData(model.index(0, EntriesModel.ACCOUNT), "3000")
     model.setData(model.index(1, EntriesModel.ACCOUNT), "1000")
@@ -251,7 +252,7 @@ def test_journal_amount_cells_refuse_junk(qtbot, junk_shop, db, no_swallowed_bug
 
 
 def test_catalogue_search_takes_any_text(qtbot, junk_shop, no_swallowed_bugs):
-    view = shown(qtbot, CatalogueView(junk_shop))
+    view = shown(qtbot, CatalogueView(junk_shop, signed_in(junk_shop)))
     qtbot.waitUntil(lambda: view.model.rowCount() == 3)
     for typed in junk_sample() + ["chai"]:
         view.searchField.setText(typed)

@@ -192,9 +192,10 @@ def populate(db: Database) -> None:
     from pos_app.services.customer_orders import save_order, ship_order
     from pos_app.services.journal import post_journal
     from pos_app.services.sale import Checkout
-    from tests.factories import customer, open_shift, receive
+    from tests.factories import customer, open_shift, owner, receive
 
     new_uow = lambda: UnitOfWork(db.writer)  # noqa: E731
+    olive = owner(new_uow)
     product(new_uow, "CHAI", price=1800, cost=1000, stock=30)
     product(new_uow, "TOFU", price=2325, cost=1400, tax_ppm=50_000, stock=20)
     receive(new_uow, {"CHAI": (10, 1100), "TOFU": (5, 1500)}, supplier="Exotic Liquids")
@@ -205,9 +206,9 @@ def populate(db: Database) -> None:
             cart = Cart()
             for sku, quantity in lines.items():
                 cart.add(uow.catalogue.sellable(sku), quantity)
-            orders.append(save_order(uow, cart, "ALFKI"))
+            orders.append(save_order(uow, cart, "ALFKI", actor=olive))
     with new_uow() as uow:
-        ship_order(uow, orders[0])
+        ship_order(uow, orders[0], actor=olive)
     shift = open_shift(new_uow)
     with new_uow() as uow:
         checkout = Checkout(uow, shift=shift)
@@ -219,9 +220,10 @@ def populate(db: Database) -> None:
             uow,
             "Owner's float",
             [Posting(Accounts.CASH, debit=5000), Posting(Accounts.OWNER_EQUITY, credit=5000)],
+            actor=olive,
         )
     with new_uow() as uow:
-        record_count(uow, uow.catalogue.by_sku("CHAI").id, 30)
+        record_count(uow, uow.catalogue.by_sku("CHAI").id, 30, actor=olive)
 
 
 def test_a_populated_store_keeps_every_row_down_to_0003_and_up_again(empty_url):

@@ -22,7 +22,7 @@ from pos_app.repositories import catalogue as catalogue_module
 from pos_app.repositories.catalogue import Typed
 from pos_app.services.catalogue import add_product, update_product
 from pos_app.services.store import Store
-from tests.factories import product
+from tests.factories import owner, product
 
 WORDS = [
     "Chai", "chang", "Hot", "Chocolate", "Mocha", "café", "Crème", "éclair", "Éclair", "100%",
@@ -43,6 +43,7 @@ TEXTS = [
 
 def fill_shop(db: Database) -> Store:
     """80 products with awkward names, SKUs and barcodes; repeated names test the id order."""
+    olive = owner(lambda: UnitOfWork(db.writer))
     rng = random.Random(6)
     with UnitOfWork(db.writer) as uow:
         for i in range(80):
@@ -50,7 +51,7 @@ def fill_shop(db: Database) -> Store:
             sku = rng.choice(["CH-", "SKU_", "c.", "AB", "x"]) + str(i)
             barcode = rng.choice([None, f"5012{i:04d}", f"ABC{i}", f"{i}kg"])
             draft = ProductDraft(sku=sku, name=name, unit_price=100, barcode=barcode)
-            add_product(uow, draft, commit=False)
+            add_product(uow, draft, commit=False, actor=olive)
         uow.commit()
     return Store(db)
 
@@ -121,6 +122,7 @@ def test_an_sqlite_without_its_search_tables_reads_rows_and_finds_the_same(sqlit
 
 
 def test_short_texts_match_the_start_of_a_word_longer_ones_anywhere(db, new_uow):
+    olive = owner(new_uow)
     for sku, name, barcode in [
         ("CHAI", "Chai", "5000001"),
         ("HC-1", "Hot Chocolate", None),
@@ -130,7 +132,8 @@ def test_short_texts_match_the_start_of_a_word_longer_ones_anywhere(db, new_uow)
         ("ECL", "crème éclair", None),
     ]:
         with new_uow() as uow:
-            add_product(uow, ProductDraft(sku=sku, name=name, unit_price=100, barcode=barcode))
+            draft = ProductDraft(sku=sku, name=name, unit_price=100, barcode=barcode)
+            add_product(uow, draft, actor=olive)
     store = Store(db)
 
     def skus(typed: str) -> list[str]:
@@ -154,13 +157,16 @@ def test_the_sqlite_search_index_follows_every_change(sqlite_db):
     def new_uow() -> UnitOfWork:
         return UnitOfWork(sqlite_db.writer)
 
+    olive = owner(new_uow)
     store = Store(sqlite_db)
     with new_uow() as uow:
-        chai = add_product(uow, ProductDraft(sku="CHAI", name="Chai", unit_price=100))
+        chai = add_product(
+            uow, ProductDraft(sku="CHAI", name="Chai", unit_price=100), actor=olive
+        )
     assert store.count_products("cha") == 1 and store.count_products("ch") == 1
     with new_uow() as uow:
         draft = ProductDraft(sku="TEA-1", name="Green tea", unit_price=100, barcode="777123")
-        update_product(uow, chai, draft)
+        update_product(uow, chai, draft, actor=olive)
     assert store.count_products("cha") == 0 and store.count_products("ch") == 0
     assert store.count_products("een t") == 1 and store.count_products("te") == 1
     assert store.count_products("7771") == 1 and store.count_products("77") == 1

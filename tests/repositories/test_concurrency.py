@@ -36,6 +36,7 @@ from tests.factories import (
     assert_clean,
     customer,
     gather_tills,
+    owner,
     product,
     receive,
     staff,
@@ -314,7 +315,7 @@ def _customer_order(new_uow, lines: dict[str, int]) -> int:
         cart = Cart()  # priced the way the till prices a scan
         for sku, quantity in lines.items():
             cart.add(uow.catalogue.sellable(sku), quantity)
-        return save_order(uow, cart, "ALFKI")
+        return save_order(uow, cart, "ALFKI", actor=owner(new_uow))
 
 
 def _shipments(db: Database, order_id: int) -> tuple[int, int]:
@@ -330,6 +331,7 @@ def _shipments(db: Database, order_id: int) -> tuple[int, int]:
 
 @pytest.mark.slow
 def test_two_tills_shipping_the_same_order_ship_it_exactly_once(pg_db, pg_url, orders_shop):
+    olive = owner(orders_shop)
     orders = [_customer_order(orders_shop, {"TEA": 2, "JAM": 1}) for _ in range(8)]
     for n, order_id in enumerate(orders):
         # half the races are forced through a held row lock, half start on a barrier only
@@ -337,7 +339,7 @@ def test_two_tills_shipping_the_same_order_ship_it_exactly_once(pg_db, pg_url, o
         outcomes = _race(
             pg_db,
             [pg_url, pg_url],
-            lambda uow, oid=order_id: ship_order(uow, oid),
+            lambda uow, oid=order_id: ship_order(uow, oid, actor=olive),
             hold=hold,
             params={"o": order_id},
         )
@@ -356,8 +358,9 @@ def test_two_tills_shipping_the_same_order_ship_it_exactly_once(pg_db, pg_url, o
 
 @pytest.mark.slow
 def test_two_orders_racing_for_the_last_units_ship_one(pg_db, pg_url, orders_shop):
+    olive = owner(orders_shop)
     with orders_shop() as uow:  # leave exactly 5 TEA
-        record_count(uow, uow.catalogue.by_sku("TEA").id, 5)
+        record_count(uow, uow.catalogue.by_sku("TEA").id, 5, actor=olive)
     first = _customer_order(orders_shop, {"TEA": 3, "JAM": 1})
     second = _customer_order(orders_shop, {"JAM": 2, "TEA": 3})
     pending = iter([first, second])
@@ -366,7 +369,7 @@ def test_two_orders_racing_for_the_last_units_ship_one(pg_db, pg_url, orders_sho
     def ship_next(uow: UnitOfWork) -> int:
         with lock:
             order_id = next(pending)
-        ship_order(uow, order_id)
+        ship_order(uow, order_id, actor=olive)
         return order_id
 
     outcomes = _race(

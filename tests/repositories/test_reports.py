@@ -104,9 +104,9 @@ def store(db, new_uow, shift, cara) -> Store:
     with new_uow() as uow:
         cart = Cart()
         cart.add(uow.catalogue.sellable("TEA"), 3)
-        order_id = save_order(uow, cart, "ALFKI")
+        order_id = save_order(uow, cart, "ALFKI", actor=shift.cashier)
     with new_uow() as uow:
-        ship_order(uow, order_id)
+        ship_order(uow, order_id, actor=shift.cashier)
     _complete_at(new_uow, order_id, MAR1 + timedelta(days=1, hours=11))
     with new_uow() as uow:  # the tills were opened before the (back-dated) sales
         uow.session.execute(update(TillSession).values(opened_at=MAR1 - timedelta(days=1)))

@@ -34,6 +34,7 @@ from tests.factories import (
     assert_clean,
     customer,
     open_shift,
+    owner,
     product,
     snapshot,
     staff,
@@ -67,6 +68,7 @@ url, timeout, actions = sys.argv[1], float(sys.argv[2]), sys.argv[3].split(",")
 # This till's open session, opened before the test took the lock (see the ``tills`` fixture).
 session_id, till_name, staff_id, staff_name, role = json.loads(sys.argv[4])
 SHIFT = Shift(session_id, till_name, StaffMember(staff_id, staff_name, Role(role)))
+ACTOR = SHIFT.cashier  # the owner: she may receive, count and post too
 db = Database.connect(url, busy_timeout_s=timeout)
 
 def read(uow):
@@ -87,35 +89,36 @@ def checkout_for_customer(uow):  # a sale on account names the customer first
     return checkout.begin()
 
 def receiving_scan(uow):
-    receiving = Receiving(uow, "Exotic Liquids")
+    receiving = Receiving(uow, "Exotic Liquids", actor=ACTOR)
     receiving.add("CHAI", 5, 900)
     return receiving.confirm()
 
 def receiving_begin(uow):
-    return Receiving(uow, "Exotic Liquids").begin()
+    return Receiving(uow, "Exotic Liquids", actor=ACTOR).begin()
 
 def new_product(uow):
-    return add_product(uow, ProductDraft("TOFU", "Tofu", 2325, 1500))
+    return add_product(uow, ProductDraft("TOFU", "Tofu", 2325, 1500), actor=ACTOR)
 
 def new_customer(uow):
-    return add_customer(uow, CustomerDraft("BONAP", "Bon app'"))
+    return add_customer(uow, CustomerDraft("BONAP", "Bon app'"), actor=ACTOR)
 
 def stock_count(uow):
-    return record_count(uow, 1, 3)
+    return record_count(uow, 1, 3, actor=ACTOR)
 
 def journal(uow):
-    return post_journal(uow, "Float", [debit(Accounts.CASH, 100), credit(Accounts.OWNER_EQUITY, 100)])
+    postings = [debit(Accounts.CASH, 100), credit(Accounts.OWNER_EQUITY, 100)]
+    return post_journal(uow, "Float", postings, actor=ACTOR)
 
 def journal_begin(uow):
-    return ManualJournalEntry(uow).begin()
+    return ManualJournalEntry(uow, actor=ACTOR).begin()
 
 def order_save(uow):
     checkout = Checkout(uow, shift=SHIFT)
     checkout.add("CHAI")
-    return save_order(uow, checkout.cart, "ALFKI")
+    return save_order(uow, checkout.cart, "ALFKI", actor=ACTOR)
 
 def order_ship(uow):
-    return ship_order(uow, 1)
+    return ship_order(uow, 1, actor=ACTOR)
 
 results = []
 for name in actions:
@@ -183,10 +186,11 @@ def shop(sqlite_db):
     new_uow = lambda: UnitOfWork(sqlite_db.writer)
     product(new_uow, "CHAI", price=1800, cost=1000, stock=12, barcode="5000001")
     customer(new_uow, "ALFKI")
+    olive = owner(new_uow)
     with new_uow() as uow:  # an open customer order (id 1) for the shipping screen
         cart = Cart()
         cart.add(uow.catalogue.sellable("CHAI"), 2)
-        assert save_order(uow, cart, "ALFKI") == 1
+        assert save_order(uow, cart, "ALFKI", actor=olive) == 1
     return new_uow
 
 
@@ -329,15 +333,15 @@ def test_unit_of_work_is_usable_after_out_of_stock(db, little_shop, shift):
         chai = snapshot_of(uow.catalogue.by_sku("CHAI"))
         short = Cart()
         short.add(chai, 4)
-        order_id = save_order(uow, short, "ALFKI")
+        order_id = save_order(uow, short, "ALFKI", actor=shift.cashier)
         with pytest.raises(OutOfStock):
-            ship_order(uow, order_id)
+            ship_order(uow, order_id, actor=shift.cashier)
         small = Cart()
         small.add(chai, 2)
-        other_id = save_order(uow, small, "ALFKI")
-        ship_order(uow, other_id)
+        other_id = save_order(uow, small, "ALFKI", actor=shift.cashier)
+        ship_order(uow, other_id, actor=shift.cashier)
         with pytest.raises(InvalidState):
-            ship_order(uow, other_id)
+            ship_order(uow, other_id, actor=shift.cashier)
         assert uow.catalogue.by_sku("CHAI").sku == "CHAI"
     assert stock_of(db, "CHAI") == 1
     assert stock_of(db, "SYRUP") == 0

@@ -50,7 +50,7 @@ from pos_app.services.integrity import run_check
 from pos_app.services.journal import ManualJournalEntry, post_journal
 from pos_app.services.receiving import Receiving
 from pos_app.services.sale import Checkout
-from tests.factories import customer, open_shift, product, snapshot
+from tests.factories import customer, open_shift, owner, product, snapshot
 
 # sku: (price, cost, tax ppm, barcode, initial stock)
 CATALOGUE = {
@@ -120,6 +120,7 @@ def make_store_machine(new_url: Callable[[], str]) -> type[RuleBasedStateMachine
                     new_uow, sku, price=price, cost=cost, tax_ppm=tax, barcode=barcode, stock=stock
                 )
             customer(new_uow, "ALFKI")
+            self.owner = owner(new_uow)  # who receives, counts, posts and takes orders
             self.shift = open_shift(new_uow)  # every sale sells in this till session
             self.stock = {sku: CATALOGUE[sku][4] for sku in SKUS}
             self.receipts = 0
@@ -265,7 +266,7 @@ def make_store_machine(new_url: Callable[[], str]) -> type[RuleBasedStateMachine
                 cart = Cart()
                 for code, quantity in basket:
                     cart.add(snapshot_of(uow.catalogue.by_code(code)), quantity)
-                order_id = save_order(uow, cart, "ALFKI")
+                order_id = save_order(uow, cart, "ALFKI", actor=self.owner)
             assert order_id not in self.open_orders and order_id not in self.shipped
             self.open_orders[order_id] = wanted_of(basket)
 
@@ -278,7 +279,7 @@ def make_store_machine(new_url: Callable[[], str]) -> type[RuleBasedStateMachine
 
             def ship() -> None:
                 with self.new_uow() as uow:
-                    ship_order(uow, order_id)
+                    ship_order(uow, order_id, actor=self.owner)
 
             if short:
                 error = self.refused(OutOfStock, ship)
@@ -296,7 +297,7 @@ def make_store_machine(new_url: Callable[[], str]) -> type[RuleBasedStateMachine
         def ship_twice(self, data) -> None:
             order_id = data.draw(st.sampled_from(sorted(self.shipped)), label="shipped order")
             with self.new_uow() as uow:
-                self.refused(InvalidState, lambda: ship_order(uow, order_id))
+                self.refused(InvalidState, lambda: ship_order(uow, order_id, actor=self.owner))
 
         # -- receiving and counts -----------------------------------------------------------
         @rule(
@@ -308,7 +309,9 @@ def make_store_machine(new_url: Callable[[], str]) -> type[RuleBasedStateMachine
         )
         def receive(self, lines, paid_in_cash, begin_first) -> None:
             with self.new_uow() as uow:
-                receiving = Receiving(uow, "Exotic Liquids", paid_in_cash=paid_in_cash)
+                receiving = Receiving(
+                    uow, "Exotic Liquids", paid_in_cash=paid_in_cash, actor=self.owner
+                )
                 if begin_first:
                     receiving.begin()
                 for code, quantity, cost in lines:
@@ -334,7 +337,7 @@ def make_store_machine(new_url: Callable[[], str]) -> type[RuleBasedStateMachine
 
             def work() -> None:
                 with self.new_uow() as uow:
-                    receiving = Receiving(uow, "Exotic Liquids")
+                    receiving = Receiving(uow, "Exotic Liquids", actor=self.owner)
                     receiving.begin()
                     receiving.add(code, quantity, cost)
                     receiving.confirm()
@@ -347,7 +350,7 @@ def make_store_machine(new_url: Callable[[], str]) -> type[RuleBasedStateMachine
                 found = uow.catalogue.by_sku(sku)
                 product_id, unit_cost = found.id, found.unit_cost
                 uow.rollback()
-                delta = record_count(uow, product_id, counted)
+                delta = record_count(uow, product_id, counted, actor=self.owner)
             assert delta == counted - self.stock[sku]
             if delta and unit_cost:
                 self.journals += 1
@@ -372,11 +375,11 @@ def make_store_machine(new_url: Callable[[], str]) -> type[RuleBasedStateMachine
                 postings.append(Posting(cr, credit=amount))
             with self.new_uow() as uow:
                 if begin_first:
-                    entry = ManualJournalEntry(uow)
+                    entry = ManualJournalEntry(uow, actor=self.owner)
                     shown = entry.begin()
                     assert entry.post("Owner's float", postings) == shown
                 else:
-                    post_journal(uow, "Owner's float", postings)
+                    post_journal(uow, "Owner's float", postings, actor=self.owner)
             self.journals += 1
 
         @rule(
@@ -393,21 +396,29 @@ def make_store_machine(new_url: Callable[[], str]) -> type[RuleBasedStateMachine
 
             def work() -> None:
                 with self.new_uow() as uow:
-                    entry = ManualJournalEntry(uow)
+                    entry = ManualJournalEntry(uow, actor=self.owner)
                     if begin_first:
                         entry.begin()
                     entry.post("Typo", postings)
 
             self.refused(UnbalancedJournal, work)
             with self.new_uow() as uow:
-                self.refused(UnbalancedJournal, lambda: post_journal(uow, "One leg", postings[:1]))
+                self.refused(
+                    UnbalancedJournal,
+                    lambda: post_journal(uow, "One leg", postings[:1], actor=self.owner),
+                )
                 self.refused(
                     NotFound,
                     lambda: post_journal(
-                        uow, "Unknown", [Posting("9999", debit=amount), Posting(cr, credit=amount)]
+                        uow,
+                        "Unknown",
+                        [Posting("9999", debit=amount), Posting(cr, credit=amount)],
+                        actor=self.owner,
                     ),
                 )
-                self.refused(InvalidInput, lambda: post_journal(uow, "  ", postings[:2]))
+                self.refused(
+                    InvalidInput, lambda: post_journal(uow, "  ", postings[:2], actor=self.owner)
+                )
 
         # -- bad input anywhere -------------------------------------------------------------
         @rule(
@@ -432,18 +443,22 @@ def make_store_machine(new_url: Callable[[], str]) -> type[RuleBasedStateMachine
                     self.refused(TenderShort, lambda: checkout.confirm([]))
                     self.refused(OutOfStock, lambda: checkout.confirm([Tender.cash(10**11)]))
                 elif where == "ship":
-                    self.refused(NotFound, lambda: ship_order(uow, 10**6))
-                    self.refused(NotFound, lambda: ship_order(uow, -1))
+                    self.refused(NotFound, lambda: ship_order(uow, 10**6, actor=self.owner))
+                    self.refused(NotFound, lambda: ship_order(uow, -1, actor=self.owner))
                 elif where == "order":
                     cart = Cart()
-                    self.refused(InvalidInput, lambda: save_order(uow, cart, "ALFKI"))
+                    self.refused(
+                        InvalidInput, lambda: save_order(uow, cart, "ALFKI", actor=self.owner)
+                    )
                     cart.add(snapshot_of(uow.catalogue.by_code(code)), 1)
-                    self.refused(NotFound, lambda: save_order(uow, cart, "NOBODY"))
+                    self.refused(
+                        NotFound, lambda: save_order(uow, cart, "NOBODY", actor=self.owner)
+                    )
                     self.refused(InvalidInput, lambda: cart.add(cart.lines[0].product, quantity))
                 elif where == "supplier":
                     if isinstance(odd, str) and (not odd.strip() or len(odd) > 80):
-                        self.refused(InvalidInput, lambda: Receiving(uow, odd))
-                    receiving = Receiving(uow, "Exotic Liquids")
+                        self.refused(InvalidInput, lambda: Receiving(uow, odd, actor=self.owner))
+                    receiving = Receiving(uow, "Exotic Liquids", actor=self.owner)
                     self.refused(InvalidInput, receiving.confirm)  # no lines
                     self.refused(NotFound, lambda: receiving.add(unknown, 1, 100))
                     self.refused(InvalidInput, lambda: receiving.add(code, quantity, 100))
@@ -451,8 +466,11 @@ def make_store_machine(new_url: Callable[[], str]) -> type[RuleBasedStateMachine
                     product_id = uow.catalogue.by_code(code).id
                     uow.rollback()
                     if odd != 0 or isinstance(odd, bool):  # 0 is a fine count: see stock_count
-                        self.refused(InvalidInput, lambda: record_count(uow, product_id, odd))
-                    self.refused(NotFound, lambda: record_count(uow, 10**6, 1))
+                        self.refused(
+                            InvalidInput,
+                            lambda: record_count(uow, product_id, odd, actor=self.owner),
+                        )
+                    self.refused(NotFound, lambda: record_count(uow, 10**6, 1, actor=self.owner))
                 else:  # none of the odd values is an amount an entry can carry
                     self.refused(InvalidInput, lambda: Posting(Accounts.CASH, debit=odd))
                     self.refused(InvalidInput, lambda: Posting(Accounts.CASH, credit=odd))

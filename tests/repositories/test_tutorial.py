@@ -25,7 +25,7 @@ from pos_app.repositories.catalogue import snapshot_of
 from pos_app.services.customer_orders import save_order, ship_order
 from pos_app.services.journal import ManualJournalEntry
 from pos_app.services.receiving import Receiving
-from tests.factories import assert_clean, customer, product, receive, snapshot, stock_of
+from tests.factories import assert_clean, customer, owner, product, receive, snapshot, stock_of
 
 
 def order_cart(new_uow, lines: dict[str, int]) -> Cart:
@@ -37,9 +37,10 @@ def order_cart(new_uow, lines: dict[str, int]) -> Cart:
 
 
 def place(new_uow, lines: dict[str, int], customer_code: str = "ALFKI") -> int:
+    olive = owner(new_uow)
     cart = order_cart(new_uow, lines)
     with new_uow() as uow:
-        return save_order(uow, cart, customer_code)
+        return save_order(uow, cart, customer_code, actor=olive)
 
 
 def status_of(db, order_id: int) -> str:
@@ -91,6 +92,7 @@ def northwind(new_uow):
 
 def test_inventory_tutorial_orders_ship_or_roll_back_whole(db, northwind):
     new_uow = northwind
+    olive = owner(new_uow)
     assert (stock_of(db, "CHAI"), stock_of(db, "SYRUP")) == (12, 2)
 
     order1 = place(new_uow, {"CHAI": 8})
@@ -100,14 +102,14 @@ def test_inventory_tutorial_orders_ship_or_roll_back_whole(db, northwind):
     assert status_of(db, order1) == status_of(db, order2) == "open"
 
     with new_uow() as uow:
-        ship_order(uow, order1)
+        ship_order(uow, order1, actor=olive)
     assert (stock_of(db, "CHAI"), stock_of(db, "SYRUP")) == (4, 2)
     assert status_of(db, order1) == "shipped"
 
     before = snapshot(db)
     with new_uow() as uow:
         with pytest.raises(OutOfStock) as caught:
-            ship_order(uow, order2)
+            ship_order(uow, order2, actor=olive)
         # the unit of work stays usable after the rollback: no PendingRollbackError
         assert uow.catalogue.by_sku("CHAI").stock_on_hand == 4
     assert snapshot(db) == before
@@ -127,7 +129,7 @@ def test_inventory_tutorial_orders_ship_or_roll_back_whole(db, northwind):
     # a later order for 1 Chai still goes through
     order3 = place(new_uow, {"CHAI": 1})
     with new_uow() as uow:
-        ship_order(uow, order3)
+        ship_order(uow, order3, actor=olive)
     assert (stock_of(db, "CHAI"), stock_of(db, "SYRUP")) == (3, 2)
     assert status_of(db, order3) == "shipped"
     assert status_of(db, order2) == "open"
@@ -136,9 +138,9 @@ def test_inventory_tutorial_orders_ship_or_roll_back_whole(db, northwind):
     before = snapshot(db)
     for shipped in (order1, order3):
         with new_uow() as uow, pytest.raises(InvalidState, match="already shipped"):
-            ship_order(uow, shipped)
+            ship_order(uow, shipped, actor=olive)
     with new_uow() as uow, pytest.raises(NotFound):
-        ship_order(uow, 999_999)
+        ship_order(uow, 999_999, actor=olive)
     assert snapshot(db) == before
 
     # each shipment billed to receivables at the order's prices, cost at the product cost
@@ -162,12 +164,13 @@ def test_inventory_tutorial_orders_ship_or_roll_back_whole(db, northwind):
 
 def test_a_short_order_ships_once_stock_arrives(db, northwind):
     new_uow = northwind
+    olive = owner(new_uow)
     order = place(new_uow, {"CHAI": 3, "SYRUP": 5})
     with new_uow() as uow:
         with pytest.raises(OutOfStock):
-            ship_order(uow, order)
+            ship_order(uow, order, actor=olive)
         receive(new_uow, {"SYRUP": (3, 500)})
-        ship_order(uow, order)  # the same unit of work, after its rollback
+        ship_order(uow, order, actor=olive)  # the same unit of work, after its rollback
     assert (stock_of(db, "CHAI"), stock_of(db, "SYRUP")) == (9, 0)
     assert status_of(db, order) == "shipped"
     assert_clean(db)
@@ -175,15 +178,17 @@ def test_a_short_order_ships_once_stock_arrives(db, northwind):
 
 def test_saving_an_order_checks_customer_and_lines(db, northwind):
     new_uow = northwind
+    olive = owner(new_uow)
     before = snapshot(db)
     with new_uow() as uow, pytest.raises(InvalidInput):
-        save_order(uow, Cart(), "ALFKI")
+        save_order(uow, Cart(), "ALFKI", actor=olive)
     cart = order_cart(new_uow, {"CHAI": 1})
     with new_uow() as uow, pytest.raises(NotFound):
-        save_order(uow, cart, "NOBODY")
+        save_order(uow, cart, "NOBODY", actor=olive)
     assert snapshot(db) == before
     with new_uow() as uow:
-        order_id = save_order(uow, cart, " alfki ")  # codes are found whatever the case
+        # codes are found whatever the case
+        order_id = save_order(uow, cart, " alfki ", actor=olive)
     with new_uow() as uow:
         order = uow.sales.with_lines(order_id)
         assert (order.kind, order.status, order.customer.code) == (
@@ -210,9 +215,10 @@ def purchase_ids(db) -> list[int]:
 
 
 def test_receiving_shows_its_flushed_id_and_leaves_no_trace_when_cancelled(db, chai):
+    olive = owner(chai)
     before = snapshot(db)
     with chai() as uow:
-        receiving = Receiving(uow, "Exotic Liquids", reference="PO-1")
+        receiving = Receiving(uow, "Exotic Liquids", reference="PO-1", actor=olive)
         purchase_id = receiving.begin()
         assert isinstance(purchase_id, int) and purchase_id > 0
         assert receiving.begin() == purchase_id  # asking again does not make another
@@ -226,7 +232,7 @@ def test_receiving_shows_its_flushed_id_and_leaves_no_trace_when_cancelled(db, c
     assert purchase_id not in purchase_ids(db)
     assert snapshot(db) == before
     with chai() as uow:  # closing without confirming is a cancel too
-        receiving = Receiving(uow, "Exotic Liquids")
+        receiving = Receiving(uow, "Exotic Liquids", actor=olive)
         forgotten = receiving.begin()
         receiving.add("CHAI", 5, 1000)
     assert forgotten not in purchase_ids(db)
@@ -238,8 +244,9 @@ def test_receiving_shows_its_flushed_id_and_leaves_no_trace_when_cancelled(db, c
     ("paid_in_cash", "source"), [(False, Accounts.ACCOUNTS_PAYABLE), (True, Accounts.CASH)]
 )
 def test_confirming_a_receiving_posts_inventory_and_raises_stock(db, chai, paid_in_cash, source):
+    olive = owner(chai)
     with chai() as uow:
-        receiving = Receiving(uow, "Exotic Liquids", paid_in_cash=paid_in_cash)
+        receiving = Receiving(uow, "Exotic Liquids", paid_in_cash=paid_in_cash, actor=olive)
         shown = receiving.begin()
         receiving.add("5000001", 12, 1000)
         assert receiving.total_cost() == 12_000
@@ -267,13 +274,14 @@ def test_confirming_a_receiving_posts_inventory_and_raises_stock(db, chai, paid_
 
 
 def test_receiving_refuses_bad_input_and_changes_nothing(db, chai):
+    olive = owner(chai)
     before = snapshot(db)
     with pytest.raises(InvalidInput):
-        Receiving(chai(), "   ")
+        Receiving(chai(), "   ", actor=olive)
     with pytest.raises(InvalidInput):
-        Receiving(chai(), "x" * 81)
+        Receiving(chai(), "x" * 81, actor=olive)
     with chai() as uow:
-        receiving = Receiving(uow, "Exotic Liquids")
+        receiving = Receiving(uow, "Exotic Liquids", actor=olive)
         receiving.begin()
         with pytest.raises(InvalidInput):
             receiving.confirm()  # nothing to receive
@@ -305,19 +313,20 @@ def test_weighted_average_cost_after_two_receivings(db, chai):
 
 
 def test_weighted_average_rounds_half_up_and_restarts_from_empty(db, chai):
+    olive = owner(chai)
     receive(chai, {"CHAI": (1, 100)})
     receive(chai, {"CHAI": (1, 101)})  # 100.5 -> 101
     assert unit_cost(db, "CHAI") == 101
     with chai() as uow:  # count the shelf empty: the next receiving sets the cost afresh
         from pos_app.services.catalogue import record_count
 
-        record_count(uow, uow.catalogue.by_sku("CHAI").id, 0)
+        record_count(uow, uow.catalogue.by_sku("CHAI").id, 0, actor=olive)
     receive(chai, {"CHAI": (4, 250)})
     assert unit_cost(db, "CHAI") == 250
     # one product on two lines of one receiving: received at their average
     receive(chai, {"CHAI": (4, 250)})
     with chai() as uow:
-        receiving = Receiving(uow, "Supplier")
+        receiving = Receiving(uow, "Supplier", actor=olive)
         receiving.add("CHAI", 1, 300)
         receiving.add("CHAI", 3, 100)
         receiving.confirm()
@@ -335,8 +344,9 @@ CAPITAL = [Posting(Accounts.CASH, debit=500_000), Posting(Accounts.OWNER_EQUITY,
 
 
 def test_manual_journal_entry_shows_its_id_then_posts_balanced(db, new_uow):
+    olive = owner(new_uow)
     with new_uow() as uow:
-        entry = ManualJournalEntry(uow)
+        entry = ManualJournalEntry(uow, actor=olive)
         shown = entry.begin()
         assert isinstance(shown, int) and shown > 0
         assert entry.begin() == shown
@@ -360,9 +370,10 @@ def test_manual_journal_entry_shows_its_id_then_posts_balanced(db, new_uow):
 
 
 def test_manual_journal_entry_refuses_unbalanced_or_unknown_and_changes_nothing(db, new_uow):
+    olive = owner(new_uow)
     before = snapshot(db)
     with new_uow() as uow:
-        entry = ManualJournalEntry(uow)
+        entry = ManualJournalEntry(uow, actor=olive)
         shown = entry.begin()
         with pytest.raises(UnbalancedJournal) as caught:
             entry.post(
@@ -393,7 +404,7 @@ def test_manual_journal_entry_refuses_unbalanced_or_unknown_and_changes_nothing(
         assert entry.post("Owner's opening capital", CAPITAL) == shown
     assert transaction_ids(db) == [shown]
     with new_uow() as uow:
-        entry = ManualJournalEntry(uow)
+        entry = ManualJournalEntry(uow, actor=olive)
         cancelled = entry.begin()
         entry.cancel()
     assert cancelled not in transaction_ids(db)

@@ -16,7 +16,8 @@ from pos_app.ui.catalogue_model import (
     StockLevelRole,
 )
 from pos_app.ui.catalogue_view import CatalogueView
-from tests.factories import product
+from tests.factories import owner, product
+from tests.ui.stations import signed_in
 
 # The offscreen test platform warns whenever a shown window's minimum size changes (an
 # inline message appearing); real platforms do not, so only that message is tolerated.
@@ -39,7 +40,7 @@ def row_named(model: ProductTableModel, name: str) -> int:
 
 @pytest.fixture
 def view(qtbot, shop) -> CatalogueView:
-    widget = CatalogueView(shop)
+    widget = CatalogueView(shop, signed_in(shop))
     qtbot.addWidget(widget)
     with qtbot.waitExposed(widget):
         widget.show()
@@ -51,11 +52,13 @@ def view(qtbot, shop) -> CatalogueView:
 @pytest.fixture
 def many(store):
     """1,000 products in one transaction (the services' checks, one commit)."""
+    olive = owner(store.unit_of_work)
     with store.unit_of_work() as uow:
         for n in range(1000):
             add_product(
                 uow,
                 ProductDraft(sku=f"P{n:04d}", name=f"Product {n:04d}", unit_price=100 + n),
+                actor=olive,
                 commit=False,
             )
         uow.commit()
@@ -116,8 +119,10 @@ def test_low_and_out_of_stock_stand_out(qtbot, shop, new_uow):
 
 
 def test_inactive_products_are_greyed(qtbot, shop):
+    olive = owner(shop.unit_of_work)
     with shop.unit_of_work() as uow:
-        add_product(uow, ProductDraft(sku="OLD", name="Old stock", unit_price=100, active=False))
+        draft = ProductDraft(sku="OLD", name="Old stock", unit_price=100, active=False)
+        add_product(uow, draft, actor=olive)
     model = loaded(qtbot, ProductTableModel(shop))
     row = row_named(model, "Old stock")
     assert model.index(row, ProductTableModel.ACTIVE).data() == "No"
@@ -176,7 +181,7 @@ def test_pages_load_lazily(qtbot, many):
 
 
 def test_scrolling_to_the_end_fetches_the_next_page(qtbot, many):
-    view = CatalogueView(many)
+    view = CatalogueView(many, signed_in(many))
     qtbot.addWidget(view)
     with qtbot.waitExposed(view):
         view.show()
@@ -266,7 +271,7 @@ def test_demo_shows_a_search_and_low_stock(qtbot, store, new_uow):
 def test_closing_the_view_while_a_search_runs_is_harmless(qtbot, shop):
     import shiboken6
 
-    view = CatalogueView(shop)  # starts the first search at once
+    view = CatalogueView(shop, signed_in(shop))  # starts the first search at once
     background = view.model.background
     assert background.busy()
     shiboken6.delete(view)  # gone before the worker thread answers
@@ -296,7 +301,7 @@ def test_a_search_with_more_matches_than_the_cap_says_so_and_still_scrolls_to_th
 
 
 def test_the_match_count_label_shows_the_cap(qtbot, many):
-    view = CatalogueView(many)
+    view = CatalogueView(many, signed_in(many))
     view.model.count_cap = 101
     qtbot.addWidget(view)
     with qtbot.waitExposed(view):

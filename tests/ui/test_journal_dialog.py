@@ -12,6 +12,7 @@ from pos_app.ui.journal_dialog import EntriesModel, ManualJournalDialog, demo
 from pos_app.ui.ledger_models import JournalModel
 from pos_app.ui.ledger_view import LedgerView
 from tests.factories import snapshot
+from tests.ui.stations import signed_in
 
 # The account cell's completion list is a popup; the offscreen platform says it cannot
 # raise it or grab the keyboard for it, which is harmless here.
@@ -35,7 +36,7 @@ def shown(qtbot, dialog: QDialog) -> QDialog:
 
 @pytest.fixture
 def dialog(qtbot, shop) -> ManualJournalDialog:
-    return shown(qtbot, ManualJournalDialog(shop))
+    return shown(qtbot, ManualJournalDialog(shop, signed_in(shop)))
 
 
 def keys(qtbot, text: str) -> None:
@@ -118,7 +119,7 @@ def test_confirm_posts_and_the_ledger_shows_both_entries(qtbot, dialog, shop):
 
 def test_escape_posts_nothing(qtbot, shop, db):
     before = snapshot(db)
-    dialog = shown(qtbot, ManualJournalDialog(shop))
+    dialog = shown(qtbot, ManualJournalDialog(shop, signed_in(shop)))
     describe(qtbot, dialog, "Never mind")
     fill_row(qtbot, dialog, 0, "1000", debit="5")
     fill_row(qtbot, dialog, 1, "3000", credit="5")
@@ -187,7 +188,7 @@ def test_service_refusal_is_shown_inline_and_the_dialog_stays(qtbot, dialog, mon
 
 def test_new_journal_entry_from_the_ledger(qtbot, shop):
     """Ctrl+J on the Ledger opens the real dialog; posting refreshes the journal."""
-    view = LedgerView(shop)
+    view = LedgerView(shop, signed_in(shop))
     view.setMinimumSize(1024, 600)
     shown(qtbot, view)
     qtbot.waitUntil(lambda: not view.journal_model.busy and not view.background.busy())

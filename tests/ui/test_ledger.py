@@ -15,6 +15,8 @@ from pos_app.services.journal import post_journal
 from pos_app.services.sale import Checkout
 from pos_app.ui.ledger_models import JournalFilter, JournalModel, TrialBalanceModel
 from pos_app.ui.ledger_view import LedgerView, utc_bounds
+from tests.factories import owner
+from tests.ui.stations import signed_in
 
 
 @pytest.fixture
@@ -30,12 +32,13 @@ def books(shop, new_uow, shift):
             uow,
             "Owner's drawing",
             [Posting(Accounts.OWNER_EQUITY, debit=2500), Posting(Accounts.CASH, credit=2500)],
+            actor=shift.cashier,
         )
     return shop
 
 
 def loaded_view(qtbot, store) -> LedgerView:
-    view = LedgerView(store)
+    view = LedgerView(store, signed_in(store))
     qtbot.addWidget(view)
     view.setMinimumSize(1024, 600)  # explicit, so text changes never resize the window
     view.resize(1366, 700)
@@ -285,6 +288,7 @@ def test_activated_refreshes(qtbot, books, new_uow):
             uow,
             "Bank deposit",
             [Posting(Accounts.CARD_CLEARING, debit=700), Posting(Accounts.CASH, credit=700)],
+            actor=owner(new_uow),
         )
     view.activated()
     qtbot.waitUntil(lambda: view.journal_model.transaction_count == before + 1)

@@ -8,12 +8,13 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from pos_app.ui.product_dialog import ProductDialog
 from tests.factories import snapshot
+from tests.ui.stations import signed_in
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
 def opened(qtbot, store, product_id=None) -> ProductDialog:
-    dialog = ProductDialog(store, product_id)
+    dialog = ProductDialog(store, signed_in(store), product_id)
     qtbot.addWidget(dialog)
     with qtbot.waitExposed(dialog):
         dialog.show()
@@ -152,7 +153,7 @@ def test_escape_cancels_without_saving(qtbot, shop, db):
 
 def test_ask_returns_none_when_cancelled(qtbot, shop, monkeypatch):
     monkeypatch.setattr(ProductDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
-    assert ProductDialog.ask(shop) is None
+    assert ProductDialog.ask(shop, signed_in(shop)) is None
 
 
 def test_demo_has_a_field_in_error(qtbot, shop):

@@ -9,12 +9,13 @@ from PySide6.QtWidgets import QApplication, QDialog
 from pos_app.domain.postings import Accounts
 from pos_app.ui.receiving_dialog import ReceivingDialog
 from tests.factories import snapshot, stock_of
+from tests.ui.stations import signed_in
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
 def opened(qtbot, store) -> ReceivingDialog:
-    dialog = ReceivingDialog(store)
+    dialog = ReceivingDialog(store, signed_in(store))
     qtbot.addWidget(dialog)
     with qtbot.waitExposed(dialog):
         dialog.show()
@@ -180,7 +181,7 @@ def test_lines_model_passes_the_model_tester(qtbot, qtmodeltester, shop):
 def test_received_from_the_catalogue_view_with_keys(qtbot, shop, db):
     from pos_app.ui.catalogue_view import CatalogueView
 
-    view = CatalogueView(shop)
+    view = CatalogueView(shop, signed_in(shop))
     qtbot.addWidget(view)
     with qtbot.waitExposed(view):
         view.show()
