@@ -182,10 +182,10 @@ class Receiving:
                 details={
                     "receiving": purchase_id,
                     "supplier": self.supplier,
-                    "reference": self.reference,
+                    **({"reference": self.reference} if self.reference else {}),
                     "lines": len(self.lines),
                     "total": purchase.total_cost,
-                    "paid_in_cash": self.paid_in_cash,
+                    "paid": "in cash" if self.paid_in_cash else "on account",
                 },
                 staff_id=self.actor.staff_id,
                 approved_by=self.approver.staff_id if self.approver else None,
