@@ -38,6 +38,7 @@ from pos_app.domain.catalogue import ProductDraft  # noqa: E402
 from pos_app.domain.postings import sale_postings  # noqa: E402
 from pos_app.domain.staff import Role, Shift  # noqa: E402
 from pos_app.domain.tender import Tender, settle  # noqa: E402
+from pos_app.domain.settings import StoreSettings  # noqa: E402
 from pos_app.persistence.engine import Database  # noqa: E402
 from pos_app.persistence.migrate import upgrade  # noqa: E402
 from pos_app.persistence.models import (  # noqa: E402
@@ -58,6 +59,7 @@ from pos_app.services.catalogue import add_product  # noqa: E402
 from pos_app.services.receiving import Receiving  # noqa: E402
 from pos_app.services.sale import Checkout  # noqa: E402
 from pos_app.services.staff import add_staff  # noqa: E402
+from pos_app.services.store import Store  # noqa: E402
 from pos_app.services.till import open_till  # noqa: E402
 
 CODES = [f"400000000000{i}" for i in range(1, 6)]
@@ -94,9 +96,11 @@ def stock_the_shop(db: Database) -> Shift:
 # -- the app ------------------------------------------------------------------------------
 
 
-def app_sale(db: Database, shift: Shift) -> None:
+def app_sale(db: Database, shift: Shift, settings: StoreSettings) -> None:
+    """As the Sell screen does: the store's settings read when the screen is shown (not per
+    sale) and handed to the checkout, which prices and stores the sale by them."""
     with UnitOfWork(db.writer) as uow:
-        checkout = Checkout(uow, Cart(), shift=shift)
+        checkout = Checkout(uow, Cart(), shift=shift, settings=settings)
         checkout.begin()
         for code, quantity in zip(CODES, QUANTITIES, strict=True):
             checkout.add(code, quantity)
@@ -367,9 +371,10 @@ def run_backend(url: str, runs: int, profile: bool) -> dict[str, list[float]]:
     upgrade(db.engine)
     shift = stock_the_shop(db)
     raw = RawSale(db, shift)
+    settings = Store(db).settings()
     styles = {
         "raw": raw.sale,
-        "app": lambda: app_sale(db, shift),
+        "app": lambda: app_sale(db, shift, settings),
         "naive": lambda: naive_sale(db, shift),
     }
     for fn in styles.values():  # warm up every path (statement caches, pools)
@@ -385,7 +390,7 @@ def run_backend(url: str, runs: int, profile: bool) -> dict[str, list[float]]:
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(100):
-            app_sale(db, shift)
+            app_sale(db, shift, settings)
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
     raw.close()
