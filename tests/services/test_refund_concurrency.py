@@ -19,45 +19,11 @@ from pos_app.repositories import UnitOfWork
 from pos_app.services.refund import Refund
 from pos_app.services.sale import Checkout
 from tests.factories import assert_clean, open_shift, product, stock_of
+from tests.threads import GatedUnitOfWork, Worker, waiting_on_a_lock
 
 pytestmark = pytest.mark.postgres
 
 CASH = TenderKind.CASH
-
-
-class GatedUnitOfWork(UnitOfWork):
-    """Stops just before committing (every lock taken) until the test lets it go on."""
-
-    def __init__(self, factory, ready: threading.Event, go: threading.Event):  # noqa: ANN001
-        super().__init__(factory)
-        self.ready, self.go = ready, go
-
-    def commit(self) -> None:
-        self.ready.set()
-        assert self.go.wait(20), "the test never let the commit go on"
-        super().commit()
-
-
-class Worker(threading.Thread):
-    def __init__(self, work):  # noqa: ANN001
-        super().__init__(daemon=True)
-        self.work, self.result, self.error = work, None, None
-
-    def run(self) -> None:
-        try:
-            self.result = self.work()
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
-            self.error = exc
-
-
-def waiting_on_a_lock(db) -> int:
-    with db.reader() as session:
-        return session.execute(
-            text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                " AND wait_event_type = 'Lock'"
-            )
-        ).scalar_one()
 
 
 @pytest.fixture
