@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,6 +30,7 @@ from ..domain.cart import Cart
 from ..domain.parked import MAX_LABEL
 from ..services.parked import ParkedSaleRow, Parking, Resumed, park, resume
 from ..services.store import Store
+from .dialog_buttons import dialog_button
 from .feedback import InlineMessage, failure_text, went_wrong
 from .money import format_money
 from .receipt_view import local_time
@@ -41,17 +41,6 @@ if TYPE_CHECKING:
     from .cart_view import CartView
 
 log = logging.getLogger(__name__)
-
-
-def _dialog_button(text: str, name: str, *, default: bool = False) -> QPushButton:
-    button = QPushButton(text)
-    button.setObjectName(name)
-    button.setAccessibleName(text.split("  ")[0])
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    button.setAutoDefault(False)
-    button.setDefault(default)
-    button.setMinimumHeight(40)
-    return button
 
 
 class ParkLabelDialog(QDialog):
@@ -75,9 +64,9 @@ class ParkLabelDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(caption)
         row.addWidget(self.labelField, 1)
-        self.parkButton = _dialog_button("Park  Enter", "parkButton", default=True)
+        self.parkButton = dialog_button("Park  Enter", "parkButton", default=True)
         self.parkButton.clicked.connect(self.accept)
-        cancel = _dialog_button("Cancel  Esc", "parkCancelButton")
+        cancel = dialog_button("Cancel  Esc", "parkCancelButton")
         cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(cancel)
@@ -186,9 +175,9 @@ class ParkedDialog(QDialog):
             "The cart on screen is parked first." if current and not current.is_empty() else ""
         )
         note.setObjectName("parkedNote")
-        self.resumeButton = _dialog_button("Resume  Enter", "resumeButton", default=True)
+        self.resumeButton = dialog_button("Resume  Enter", "resumeButton", default=True)
         self.resumeButton.clicked.connect(self.resume_selected)
-        cancel = _dialog_button("Close  Esc", "parkedCloseButton")
+        cancel = dialog_button("Close  Esc", "parkedCloseButton")
         cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(cancel)

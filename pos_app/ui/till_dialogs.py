@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,7 @@ from ..domain.tender import TenderKind
 from ..domain.till import MAX_REASON, TENDERS, TillReport, parse_counts, signed
 from ..services.store import Store
 from ..services.till import cash_in, cash_out, close_till
+from .dialog_buttons import dialog_button
 from .feedback import InlineMessage, failure_text, went_wrong
 from .money import format_money, parse_money
 
@@ -76,19 +76,9 @@ class _TillDialog(QDialog):
         self.uow = store.unit_of_work()
         self._fields: list[QLineEdit] = []
         self.message = InlineMessage(self, object_name="tillDialogMessage")
-        self.confirmButton = QPushButton("Confirm  Enter")
-        self.confirmButton.setObjectName("confirmButton")
-        self.confirmButton.setAccessibleName("Confirm")
-        self.confirmButton.setAutoDefault(False)
-        self.confirmButton.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.confirmButton.setMinimumHeight(40)
+        self.confirmButton = dialog_button("Confirm  Enter", "confirmButton")
         self.confirmButton.clicked.connect(self.confirm)
-        self.cancelButton = QPushButton("Cancel  Esc")
-        self.cancelButton.setObjectName("cancelButton")
-        self.cancelButton.setAccessibleName("Cancel")
-        self.cancelButton.setAutoDefault(False)
-        self.cancelButton.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.cancelButton.setMinimumHeight(40)
+        self.cancelButton = dialog_button("Cancel  Esc", "cancelButton")
         self.cancelButton.clicked.connect(self.reject)
 
     def _fit(self, width: int) -> None:
