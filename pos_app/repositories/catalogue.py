@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.cart import ProductSnapshot
 from ..persistence.models import SQLITE_SEARCH_TABLES, Product
+from ..persistence.prepared import Prepared
 
 
 def snapshot_of(product: Product) -> ProductSnapshot:
@@ -34,7 +35,7 @@ _BY_CODE = (
     .limit(1)
 )
 
-_SNAPSHOT_BY_CODE = (
+_SNAPSHOT_BY_CODE = Prepared(
     select(
         Product.id,
         Product.sku,
@@ -132,8 +133,8 @@ class CatalogueRepository:
         if it is active; plain values, no object for the session to track."""
         if not isinstance(code, str) or "\x00" in code:
             return None
-        row = self.session.connection().execute(_SNAPSHOT_BY_CODE, {"code": code.strip()}).first()
-        if row is None or not row.active:
+        row = _SNAPSHOT_BY_CODE.execute(self.session.connection(), {"code": code.strip()}).first()
+        if row is None or not row[-1]:  # active
             return None
         return ProductSnapshot(*row[:-1])
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..domain.errors import NotFound
 from ..domain.postings import Posting, balanced
 from ..persistence.models import Account, JournalEntry, JournalTransaction
+from ..persistence.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,8 @@ class AccountBalance:
 
 
 # Built once: the till records a journal transaction with every sale.
-_RECORD_TRANSACTION = insert(JournalTransaction).returning(JournalTransaction.id)
-_RECORD_ENTRIES = insert(JournalEntry)
+_RECORD_TRANSACTION = Prepared(insert(JournalTransaction).returning(JournalTransaction.id))
+_RECORD_ENTRIES = Prepared(insert(JournalEntry))
 
 # Account ids by code, per connection pool (one per database): the chart of accounts rarely
 # changes and ids never do, so a sale need not read it again. A code not found here is
@@ -106,8 +107,8 @@ class LedgerRepository:
         else:
             transaction.description = description
         self.session.flush()
-        self.session.connection().execute(
-            _RECORD_ENTRIES, _entry_rows(transaction.id, postings, ids)
+        _RECORD_ENTRIES.execute_many(
+            self.session.connection(), _entry_rows(transaction.id, postings, ids)
         )
         return transaction
 
@@ -130,8 +131,8 @@ class LedgerRepository:
         postings = balanced(postings)
         ids = self.check_accounts(postings)
         connection = self.session.connection()
-        transaction_id = connection.execute(
-            _RECORD_TRANSACTION,
+        transaction_id = _RECORD_TRANSACTION.execute(
+            connection,
             {
                 "description": description,
                 "kind": kind,
@@ -143,7 +144,7 @@ class LedgerRepository:
                 "staff_id": staff_id,
             },
         ).scalar_one()
-        connection.execute(_RECORD_ENTRIES, _entry_rows(transaction_id, postings, ids))
+        _RECORD_ENTRIES.execute_many(connection, _entry_rows(transaction_id, postings, ids))
         return transaction_id
 
     def transactions(

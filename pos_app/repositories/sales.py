@@ -13,20 +13,23 @@ from ..domain.pricing import DEFAULT_RULES, PricingRules
 from ..domain.receipt import Receipt, ReceiptLine
 from ..domain.tender import Payment, TenderKind
 from ..persistence.models import Counter, Order, OrderLine, PaymentRow, utcnow
+from ..persistence.prepared import Prepared
 
 RECEIPT_COUNTER = "receipt"
 
-# Built once: composing a statement costs more Python than running it on a till's database.
-_BUMP_COUNTER = (
+# Built once: composing a statement costs more Python than running it on a till's database
+# (and on SQLite, running it through SQLAlchemy more than running it: see Prepared).
+_BUMP_COUNTER = Prepared(
     update(Counter)
     .where(Counter.name == bindparam("counter"))
     .values(value=Counter.value + 1)
     .returning(Counter.value)
 )
-_OPEN_SALE = insert(Order).returning(Order.id)
-_COMPLETE = update(Order).where(Order.id == bindparam("order_id"))  # SET from the parameters
-_LINES = insert(OrderLine)
-_PAYMENTS = insert(PaymentRow)
+_OPEN_SALE = Prepared(insert(Order).returning(Order.id))
+# SET from the parameters
+_COMPLETE = Prepared(update(Order).where(Order.id == bindparam("order_id")))
+_LINES = Prepared(insert(OrderLine))
+_PAYMENTS = Prepared(insert(PaymentRow))
 _COMPLETED_BY_KEY = select(Order).where(
     Order.client_key == bindparam("client_key"), Order.status != "open"
 )
@@ -50,21 +53,17 @@ class SalesRepository:
     ) -> int:
         """Write a till sale's open header and return its number: one Core INSERT … RETURNING,
         no object for the session to flush and track (the sale never reads it back)."""
-        return (
-            self.session.connection()
-            .execute(
-                _OPEN_SALE,
-                {
-                    "kind": "sale",
-                    "status": "open",
-                    "client_key": client_key,
-                    "customer_id": customer_id,
-                    "staff_id": staff_id,
-                    "till_session_id": till_session_id,
-                },
-            )
-            .scalar_one()
-        )
+        return _OPEN_SALE.execute(
+            self.session.connection(),
+            {
+                "kind": "sale",
+                "status": "open",
+                "client_key": client_key,
+                "customer_id": customer_id,
+                "staff_id": staff_id,
+                "till_session_id": till_session_id,
+            },
+        ).scalar_one()
 
     def get(self, order_id: int) -> Order | None:
         return self.session.get(Order, order_id)
@@ -103,11 +102,9 @@ class SalesRepository:
     def next_number(self, counter: str = RECEIPT_COUNTER) -> int:
         """Bump the counter row in this transaction: a rollback gives the number back."""
         # Core, not ORM-enabled: nothing in the session mirrors the counter row.
-        value = (
-            self.session.connection()
-            .execute(_BUMP_COUNTER, {"counter": counter})
-            .scalar_one_or_none()
-        )
+        value = _BUMP_COUNTER.execute(
+            self.session.connection(), {"counter": counter}
+        ).scalar_one_or_none()
         if value is None:
             raise LookupError(f"counter {counter!r} is missing; run 'pos-app db upgrade'")
         return value
@@ -118,11 +115,11 @@ class SalesRepository:
 
     def add_lines(self, order_id: int, cart: Cart) -> None:
         """The cart's lines in one multi-row INSERT (no objects: nothing reads them back)."""
-        self.session.connection().execute(_LINES, line_rows(order_id, cart))
+        _LINES.execute_many(self.session.connection(), line_rows(order_id, cart))
 
     def add_payments(self, order_id: int, payments: Iterable[Payment]) -> None:
-        self.session.connection().execute(
-            _PAYMENTS,
+        _PAYMENTS.execute_many(
+            self.session.connection(),
             [
                 {
                     "order_id": order_id,
@@ -149,8 +146,8 @@ class SalesRepository:
         """Mark an open sale completed with one UPDATE, with the rules it was priced by;
         returns its completion time."""
         completed_at = utcnow()
-        self.session.connection().execute(
-            _COMPLETE,
+        _COMPLETE.execute(
+            self.session.connection(),
             {
                 "order_id": order_id,
                 "status": "completed",

@@ -15,15 +15,16 @@ from sqlalchemy.orm import Session
 
 from ..domain.errors import Shortage
 from ..persistence.models import Product, StockMovement
+from ..persistence.prepared import Prepared
 
-# Built once (composing it per line cost more than running it); executed through the Core
-# connection because no Product object in the session needs to follow the new stock.
-_TAKE = (
+# Built once (composing it per line cost more than running it); executed outside the ORM
+# because no Product object in the session needs to follow the new stock.
+_TAKE = Prepared(
     update(Product)
     .where(Product.id == bindparam("product_id"), Product.stock_on_hand >= bindparam("wanted"))
     .values(stock_on_hand=Product.stock_on_hand - bindparam("wanted"))
 )
-_MOVEMENTS = insert(StockMovement)
+_MOVEMENTS = Prepared(insert(StockMovement))
 
 
 class StockRepository:
@@ -39,7 +40,7 @@ class StockRepository:
         connection = self.session.connection()
         for product_id in sorted(quantities):  # one statement each, in id order: no deadlock
             wanted = quantities[product_id]
-            result = connection.execute(_TAKE, {"product_id": product_id, "wanted": wanted})
+            result = _TAKE.execute(connection, {"product_id": product_id, "wanted": wanted})
             if result.rowcount != 1:
                 shortages.append(self._shortage(product_id, wanted))
         if not shortages:
@@ -119,7 +120,7 @@ class StockRepository:
             if quantity
         ]
         if rows:
-            self.session.connection().execute(_MOVEMENTS, rows)
+            _MOVEMENTS.execute_many(self.session.connection(), rows)
 
     def _shortage(self, product_id: int, wanted: int) -> Shortage:
         row = self.session.execute(

@@ -55,9 +55,10 @@ from ..persistence.models import (
     TillSession,
     utcnow,
 )
+from ..persistence.prepared import Prepared
 
 # Built once: every sale runs it.
-_COUNT_SALE = (
+_COUNT_SALE = Prepared(
     update(TillSession)
     .where(TillSession.id == bindparam("session_id"), TillSession.status == "open")
     .values(sales_count=TillSession.sales_count + 1)
@@ -90,12 +91,8 @@ class TillRepository:
     def record_sale(self, session_id: int) -> bool:
         """Count a sale in its session, only while the session is open. Row-locks the session
         until commit, so closing it waits for a sale in flight; False if it is closed."""
-        return (
-            self.session.connection()
-            .execute(_COUNT_SALE, {"session_id": session_id})
-            .rowcount
-            == 1
-        )
+        connection = self.session.connection()
+        return _COUNT_SALE.execute(connection, {"session_id": session_id}).rowcount == 1
 
     # -- cash movements -------------------------------------------------------------------
     def hold_open(self, session_id: int) -> bool:
