@@ -109,6 +109,17 @@ class Store:
         with self.db.reader() as session:
             return CatalogueRepository(session).count(text, at_most=at_most)
 
+    def search_products(
+        self, text: str = "", *, limit: int = 200, count_cap: int | None = None
+    ) -> tuple[int, list[ProductRow]]:
+        """What a search field wants after each keystroke: how many products match
+        (counting stops at ``count_cap``: show "1,000+") and the first page, in one read."""
+        with self.db.reader() as session:
+            found, total = CatalogueRepository(session).first_page(
+                text, limit=limit, at_most=count_cap
+            )
+            return total, [self._product_row(p) for p in found]
+
     def products(self, text: str = "", *, offset: int = 0, limit: int = 200) -> list[ProductRow]:
         with self.db.reader() as session:
             return [

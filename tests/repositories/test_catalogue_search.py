@@ -96,6 +96,12 @@ def pages_through_exactly_what_the_rules_say(shop: Store, backend: str) -> None:
         want = expected(shop, backend, typed)
         assert shop.count_products(typed) == len(want), typed
         assert shop.count_products(typed, at_most=5) == min(5, len(want)), typed
+        # the search field's one call: the same first page, the same capped count, whether
+        # the count came along with an index page or was asked for
+        for limit, cap in ((3, None), (3, 5), (50, 2)):
+            total, first = shop.search_products(typed, limit=limit, count_cap=cap)
+            assert [r.product_id for r in first] == want[:limit], (typed, limit)
+            assert total == (len(want) if cap is None else min(cap, len(want))), (typed, cap)
         for limit in (3, 7):
             pages = [
                 [r.product_id for r in shop.products(typed, offset=offset, limit=limit)]
@@ -160,9 +166,7 @@ def test_the_sqlite_search_index_follows_every_change(sqlite_db):
     olive = owner(new_uow)
     store = Store(sqlite_db)
     with new_uow() as uow:
-        chai = add_product(
-            uow, ProductDraft(sku="CHAI", name="Chai", unit_price=100), actor=olive
-        )
+        chai = add_product(uow, ProductDraft(sku="CHAI", name="Chai", unit_price=100), actor=olive)
     assert store.count_products("cha") == 1 and store.count_products("ch") == 1
     with new_uow() as uow:
         draft = ProductDraft(sku="TEA-1", name="Green tea", unit_price=100, barcode="777123")

@@ -279,12 +279,12 @@ def test_closing_the_view_while_a_search_runs_is_harmless(qtbot, shop):
 
 
 def test_a_search_with_more_matches_than_the_cap_says_so_and_still_scrolls_to_the_end(qtbot, many):
-    """The count stops at the cap ("100+ matches" here, "10,000+" in the app), yet every
+    """The count stops at the cap ("100+ matches" here, "1,000+" in the app), yet every
     match can still be scrolled to: pages are fetched while they come back full."""
     asked = []
-    count = many.count_products
-    many.count_products = lambda text="", *, at_most=None: (
-        asked.append(at_most) or count(text, at_most=at_most)
+    search = many.search_products
+    many.search_products = lambda text="", *, limit=200, count_cap=None: (
+        asked.append(count_cap) or search(text, limit=limit, count_cap=count_cap)
     )
     model = ProductTableModel(many, page_size=40, count_cap=101)
     loaded(qtbot, model, "product")
