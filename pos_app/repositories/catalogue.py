@@ -213,7 +213,7 @@ class CatalogueRepository:
 
     def count(self, text: str = "", *, at_most: int | None = None) -> int:
         """How many products ``search`` pages through; with ``at_most``, stop counting
-        there (a screen saying "10,000+" need not count 58,000 matches one by one)."""
+        there (a screen saying "1,000+" need not count 31,000 matches one by one)."""
         typed = Typed.of(text)
         if typed.rule == "nothing":
             return 0

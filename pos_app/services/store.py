@@ -105,7 +105,7 @@ class Store:
             return CatalogueRepository(session).sellable(code)
 
     def count_products(self, text: str = "", *, at_most: int | None = None) -> int:
-        """Matches of ``text``; with ``at_most``, counting stops there (show "10,000+")."""
+        """Matches of ``text``; with ``at_most``, counting stops there (show "1,000+")."""
         with self.db.reader() as session:
             return CatalogueRepository(session).count(text, at_most=at_most)
 
