@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 from ..domain.staff import Role, StaffMember
 from ..persistence.models import Staff
 
+# Key of the PostgreSQL advisory lock that serialises adding people (ASCII "posstaff").
+ADDING_STAFF_LOCK = 0x706F737374616666
+
 
 def member_of(row: Staff) -> StaffMember:
     return StaffMember(row.id, row.name, Role(row.role))
@@ -62,6 +65,17 @@ class StaffRepository:
 
     def count(self) -> int:
         return self.session.scalar(select(func.count()).select_from(Staff)) or 0
+
+    def count_for_adding(self) -> int:
+        """Count the staff, holding other tills' additions back until this transaction ends,
+        so two tills creating a fresh store's first owner at once cannot both see it empty.
+
+        PostgreSQL: a transaction-level advisory lock (any role may take one; the count
+        after it, in READ COMMITTED, sees the owner the other till committed). SQLite: a
+        writer's BEGIN IMMEDIATE already holds the write lock when the count runs."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(select(func.pg_advisory_xact_lock(ADDING_STAFF_LOCK)))
+        return self.count()
 
     def record_failed_pin(self, staff_id: int, lock_after: int, locked_until: datetime) -> int:
         """Count a wrong PIN atomically; lock the person out once the count reaches the limit."""

@@ -31,6 +31,7 @@ from ..repositories.unit_of_work import UnitOfWork
 LOCK_AFTER = 5
 LOCK_MINUTES = 5
 NO_MATCH = "That name and PIN do not match anyone here."
+ALREADY_OWNED = "The store already has an owner: sign in as them."
 
 
 @cache
@@ -43,14 +44,17 @@ def _dummy_hash() -> str:
 def add_staff(
     uow: UnitOfWork, actor: StaffMember | None, name: str, role: Role | str, pin: str
 ) -> StaffMember:
-    """Add a person; the first one of a store is its owner, later ones need an owner."""
+    """Add a person; the first one of a store is its owner, later ones need an owner. Two
+    tills creating the first owner at once are serialised: the second is refused."""
     name = parse_staff_name(name)
     role = parse_role(role.value if isinstance(role, Role) else role)
     pin_hash = hash_pin(parse_pin(pin))
 
     def work() -> StaffMember:
-        if uow.staff.count() == 0:
+        if uow.staff.count_for_adding() == 0:
             role_now = Role.OWNER
+        elif actor is None:  # another till created the owner first
+            raise PermissionDenied(ALREADY_OWNED)
         else:
             authorise(actor, Permission.MANAGE_STAFF)
             role_now = role

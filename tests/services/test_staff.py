@@ -5,6 +5,7 @@ chained, and junk names and PINs refused with a sentence."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -23,8 +24,10 @@ from pos_app.domain.staff import (
     parse_pin,
     pin_matches,
 )
+from pos_app.repositories import UnitOfWork
 from pos_app.services.drawer import record_drawer_opening
 from pos_app.services.staff import (
+    ALREADY_OWNED,
     LOCK_AFTER,
     NO_MATCH,
     add_staff,
@@ -37,6 +40,7 @@ from pos_app.services.store import Store
 from tests.badinput.strategies import JUNK, is_sentence, nasty_text
 from tests.factories import snapshot, staff
 from tests.tampering import behind_the_triggers
+from tests.threads import GatedUnitOfWork, Worker, waiting_on_a_lock
 
 
 @pytest.fixture
@@ -219,7 +223,7 @@ def test_only_an_owner_manages_staff(db, new_uow, people):
             set_active(uow, actor, owner.staff_id, False)
         with new_uow() as uow, pytest.raises(PermissionDenied):
             change_pin(uow, actor, owner.staff_id, "1111")
-    with new_uow() as uow, pytest.raises(PermissionDenied, match="Sign in first"):
+    with new_uow() as uow, pytest.raises(PermissionDenied, match=ALREADY_OWNED):
         add_staff(uow, None, "Eve", Role.OWNER, "1111")  # nobody signed in, store not empty
     assert snapshot(db) == before
     # anyone may change their own PIN
@@ -234,6 +238,80 @@ def test_the_first_person_is_the_owner_whatever_role_was_asked(db, new_uow):
         first = add_staff(uow, None, "Pat", Role.CASHIER, "1234")
     assert first.role == Role.OWNER
     assert audit(db) == [(1, "staff.add", "Pat", first.staff_id, None)]
+
+
+def test_a_second_first_owner_is_refused_and_changes_nothing(db, new_uow):
+    with new_uow() as uow:
+        first = add_staff(uow, None, "Pat", Role.OWNER, "1234")
+    before = snapshot(db)
+    with new_uow() as uow, pytest.raises(PermissionDenied) as refused:
+        add_staff(uow, None, "Quinn", Role.OWNER, "5678")
+    assert str(refused.value) == ALREADY_OWNED == "The store already has an owner: sign in as them."
+    assert snapshot(db) == before
+    with new_uow() as uow:
+        assert sign_in(uow, "Pat", "1234") == first
+
+
+def test_two_tills_creating_the_first_owner_at_once_make_one_owner(db, new_uow):
+    """The first till stops just before committing; the second, checking for an empty
+    store meanwhile, must wait for it (the advisory lock on PostgreSQL, the write lock on
+    SQLite) and is then refused, rather than becoming a second owner."""
+    ready, go = threading.Event(), threading.Event()
+
+    def first_till():  # noqa: ANN202
+        with GatedUnitOfWork(db.writer, ready, go) as uow:
+            return add_staff(uow, None, "Pat", Role.OWNER, "1234")
+
+    def second_till():  # noqa: ANN202
+        with new_uow() as uow:
+            return add_staff(uow, None, "Quinn", Role.OWNER, "5678")
+
+    first = Worker(first_till)
+    first.start()
+    assert ready.wait(20)  # the first till counted nobody and holds the lock
+    second = Worker(second_till)
+    second.start()
+    time.sleep(0.5)
+    assert second.is_alive(), ("the second till must wait for the first", second.error)
+    if db.backend == "postgresql":
+        assert waiting_on_a_lock(db) == 1
+    go.set()
+    first.join(20)
+    second.join(20)
+    assert first.error is None, first.error
+    assert isinstance(second.error, PermissionDenied), second.error
+    assert str(second.error) == ALREADY_OWNED
+    with db.reader() as session:
+        rows = session.execute(text("SELECT name, role FROM staff")).all()
+    assert [tuple(r) for r in rows] == [("Pat", "owner")]
+    assert [a[1:3] for a in audit(db)] == [("staff.add", "Pat")]
+
+
+@pytest.mark.postgres
+def test_tills_racing_freely_for_the_first_owner_make_exactly_one(pg_db):
+    db = pg_db
+    names = ["Ann", "Ben", "Cy", "Di"]
+    start = threading.Barrier(len(names))
+
+    def till(name: str):  # noqa: ANN202
+        def work():  # noqa: ANN202
+            with UnitOfWork(db.writer) as uow:
+                start.wait(20)
+                return add_staff(uow, None, name, Role.OWNER, "1234")
+
+        return Worker(work)
+
+    workers = [till(name) for name in names]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    winners = [w.result for w in workers if w.error is None]
+    refused = [w.error for w in workers if w.error is not None]
+    assert len(winners) == 1, [w.error for w in workers]
+    assert all(isinstance(e, PermissionDenied) and str(e) == ALREADY_OWNED for e in refused)
+    with db.reader() as session:
+        assert session.execute(text("SELECT name FROM staff")).scalars().all() == [winners[0].name]
 
 
 def test_names_are_unique_whatever_the_case(new_uow, people):
