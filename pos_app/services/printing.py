@@ -1,5 +1,5 @@
-"""Receipts straight to a thermal printer over ESC/POS (python-escpos), and the cash drawer
-wired to it.
+"""Receipts and X/Z till reports straight to a thermal printer over ESC/POS (python-escpos),
+and the cash drawer wired to it.
 
 A receipt is printed *after* its sale committed: whatever the printer does (no paper, cable
 out, wrong address), the sale stands. Every failure of the printer or its connection comes
@@ -20,6 +20,7 @@ from ..domain.receipt import Receipt, ReceiptLine
 from ..domain.receipt_layout import Row, layout_receipt
 from ..domain.settings import PrinterSettings, StoreSettings
 from ..domain.tender import Payment, TenderKind
+from ..domain.till import TillReport, till_report_text
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,9 @@ def printer_for(printer: PrinterSettings):  # noqa: ANN201 - an escpos.escpos.Es
                 )
             from escpos.printer import Usb
 
-            return Usb(printer.usb_vendor, printer.usb_product, timeout=int(NETWORK_TIMEOUT_S * 1000))
+            return Usb(
+                printer.usb_vendor, printer.usb_product, timeout=int(NETWORK_TIMEOUT_S * 1000)
+            )
         if printer.kind == "serial":
             if not printer.serial_device.strip():
                 raise PrinterUnavailable("Choose the receipt printer's serial port in Settings.")
@@ -78,7 +81,9 @@ def printer_for(printer: PrinterSettings):  # noqa: ANN201 - an escpos.escpos.Es
             return Serial(printer.serial_device.strip(), baudrate=int(printer.baudrate))
         if printer.kind == "file":
             if not printer.file_path.strip():
-                raise PrinterUnavailable("Type the receipt printer's device or file path in Settings.")
+                raise PrinterUnavailable(
+                    "Type the receipt printer's device or file path in Settings."
+                )
             from escpos.printer import File
 
             return File(printer.file_path.strip())
@@ -157,6 +162,46 @@ def print_receipt(
             printer.cashdraw(DRAWER_PIN)
         write_rows(printer, rows)
         printer.cut()
+
+
+def report_lines(
+    report: TillReport, settings: StoreSettings, *, money: Callable[[int], str] = format_amount
+) -> list[str]:
+    """The slip text of an X or Z report as the receipt printer prints it: the printer's
+    width, the store's name on top."""
+    return till_report_text(
+        report, settings.printer.width_chars, store_name=settings.store_name, money=money
+    )
+
+
+def print_report_lines(
+    printer,  # noqa: ANN001 - an escpos printer (printer_for, or escpos.printer.Dummy in tests)
+    lines: list[str],
+    settings: StoreSettings | None = None,
+) -> None:
+    """Print a till report's slip text and cut. The heading (everything above the first
+    rule: store name, "Z REPORT 7", till and session) is bold; no drawer kick, since
+    nobody is owed change."""
+    first_rule = next(
+        (i for i, line in enumerate(lines) if line and set(line) == {"-"}), len(lines)
+    )
+    rows = [Row(line, "strong" if i < first_rule else "text") for i, line in enumerate(lines)]
+    with _talking_to(printer, "printing the report", _where(printer, settings)):
+        printer.hw("INIT")
+        write_rows(printer, rows)
+        printer.cut()
+
+
+def print_till_report(
+    printer,  # noqa: ANN001
+    report: TillReport,
+    settings: StoreSettings,
+    *,
+    money: Callable[[int], str] = format_amount,
+) -> None:
+    """Print an X or Z report (``report_lines``) on the receipt printer and cut. The report
+    is stored already; a printer failure is a ``PrinterUnavailable`` and nothing else."""
+    print_report_lines(printer, report_lines(report, settings, money=money), settings)
 
 
 def open_drawer(printer, settings: StoreSettings | None = None) -> None:  # noqa: ANN001

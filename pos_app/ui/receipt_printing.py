@@ -1,5 +1,5 @@
-"""Printing receipts from the till: the system printer (QPrinter), PDF files, and ESC/POS
-thermal printers (services/printing.py) with their cash drawer.
+"""Printing receipts and X/Z till reports: the system printer (QPrinter), PDF files, and
+ESC/POS thermal printers (services/printing.py) with their cash drawer.
 
 Which way a receipt goes is the store's setting (``printer.kind``) and this till's own
 preference (QSettings ``printing/use_store_printer``: a till with no printer next to it
@@ -14,11 +14,19 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QObject, QSettings, QSizeF, Signal
-from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+from PySide6.QtGui import (
+    QFontDatabase,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QWidget
 
@@ -27,6 +35,7 @@ from ..domain.receipt import Receipt
 from ..domain.receipt_layout import receipt_html
 from ..domain.settings import StoreSettings
 from ..domain.tender import TenderKind
+from ..domain.till import TillReport
 from ..services import printing
 from ..services.printing import PrinterUnavailable
 from ..services.store import Store
@@ -80,24 +89,36 @@ def save_pdf(
 ) -> Path:
     """Write the receipt to ``path`` as a one-page PDF the width of a receipt roll, as long
     as the receipt is. Raises PrinterUnavailable when the file cannot be written."""
+    return save_document_pdf(
+        receipt_document(receipt, settings, reprint=reprint),
+        paper_width_mm(settings),
+        path,
+        title=f"Receipt {receipt.receipt_no}",
+    )
+
+
+def save_document_pdf(
+    document: QTextDocument, width_mm: float, path: str | Path, *, title: str
+) -> Path:
+    """Write ``document`` to ``path`` as one page ``width_mm`` wide and as long as the
+    document (a receipt or a till report on a roll). Raises PrinterUnavailable when the
+    file cannot be written."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise PrinterUnavailable(f"The folder {path.parent} cannot be made ({exc.strerror}).") from exc
-    width_mm = paper_width_mm(settings)
+        raise PrinterUnavailable(
+            f"The folder {path.parent} cannot be made ({exc.strerror})."
+        ) from exc
     writer = QPdfWriter(str(path))
     writer.setResolution(PDF_RESOLUTION)
-    writer.setTitle(f"Receipt {receipt.receipt_no}")
+    writer.setTitle(title)
     writer.setCreator("pos-app")
-    document = receipt_document(receipt, settings, reprint=reprint)
     document.setDocumentMargin(0)
     document.documentLayout().setPaintDevice(writer)  # lay out in the PDF's own pixels
     document.setTextWidth((width_mm - 2 * PDF_MARGIN_MM) / 25.4 * PDF_RESOLUTION)
     height_mm = document.size().height() / PDF_RESOLUTION * 25.4 + 2 * PDF_MARGIN_MM + 1
-    writer.setPageSize(
-        QPageSize(QSizeF(width_mm, height_mm), QPageSize.Unit.Millimeter, "Receipt")
-    )
+    writer.setPageSize(QPageSize(QSizeF(width_mm, height_mm), QPageSize.Unit.Millimeter, "Receipt"))
     writer.setPageMargins(
         QMarginsF(PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM, PDF_MARGIN_MM),
         QPageLayout.Unit.Millimeter,
@@ -128,13 +149,15 @@ def receipts_folder(settings: StoreSettings) -> Path:
     return Path(data_dir()) / "receipts"
 
 
-def system_printer(parent: QWidget | None = None, *, ask: bool = False) -> QPrinter | None:
+def system_printer(
+    parent: QWidget | None = None, *, ask: bool = False, title: str = "Print receipt"
+) -> QPrinter | None:
     """The computer's default printer, or the one chosen in the print dialog (None when
     the dialog was cancelled). Raises PrinterUnavailable when there is none to use."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     if ask:
         dialog = QPrintDialog(printer, parent)
-        dialog.setWindowTitle("Print receipt")
+        dialog.setWindowTitle(title)
         return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
     default = QPrinterInfo.defaultPrinter()
     if default.isNull():
@@ -155,12 +178,49 @@ def print_document(
     reprint: bool = False,
 ) -> bool:
     """Print through QPrinter; False when the print dialog was cancelled."""
-    printer = system_printer(parent, ask=ask)
+    return print_on_system_printer(
+        lambda: receipt_document(receipt, settings, reprint=reprint), parent, ask=ask
+    )
+
+
+def print_on_system_printer(
+    document: Callable[[], QTextDocument],
+    parent: QWidget | None = None,
+    *,
+    ask: bool = False,
+    title: str = "Print receipt",
+) -> bool:
+    """Print ``document()`` through QPrinter (built only once a printer is there); False
+    when the print dialog was cancelled."""
+    printer = system_printer(parent, ask=ask, title=title)
     if printer is None:
         return False
-    document = receipt_document(receipt, settings, reprint=reprint)
-    document.print_(printer)
+    document().print_(printer)
     return True
+
+
+# -- till reports (X and Z) ----------------------------------------------------------------
+def report_document(lines: list[str], settings: StoreSettings) -> QTextDocument:
+    """A till report's slip text as a document: a fixed-width font small enough for a line
+    of the printer's width to fit the roll, so the columns line up as on the thermal slip."""
+    document = QTextDocument()
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    text_mm = paper_width_mm(settings) - 2 * PDF_MARGIN_MM
+    longest = max([settings.printer.width_chars, *map(len, lines)])
+    # A fixed-width character is about 0.6 em wide; leave a little room for the rest.
+    points = text_mm / 25.4 * 72 / (longest * 0.62)
+    font.setPointSizeF(max(4.0, min(10.0, points)))
+    document.setDefaultFont(font)
+    document.setPlainText("\n".join(lines))
+    return document
+
+
+def report_pdf_name(report: TillReport) -> str:
+    """Z reports by number (a reprint overwrites the same figures); X reports by session
+    and the minute they were printed."""
+    if report.z_no is not None:
+        return f"z-report-{report.z_no:06d}.pdf"
+    return f"x-report-session-{report.session_id}-{datetime.now():%Y%m%d-%H%M%S}.pdf"
 
 
 # -- one object a screen talks to ------------------------------------------------------------
@@ -220,7 +280,9 @@ class ReceiptPrinter(QObject):
                 return "sent"
             if kind == "pdf":
                 path = save_pdf(
-                    receipt, settings, receipts_folder(settings) / pdf_name(receipt, reprint=reprint),
+                    receipt,
+                    settings,
+                    receipts_folder(settings) / pdf_name(receipt, reprint=reprint),
                     reprint=reprint,
                 )
                 self.done.emit(f"{label} saved as {path}.")
@@ -236,6 +298,63 @@ class ReceiptPrinter(QObject):
         except Exception as exc:  # noqa: BLE001 - a print never breaks the till
             self.failed.emit(self._failure(label, exc))
             return "failed"
+
+    def print_report(self, report: TillReport, *, automatic: bool = False) -> str:
+        """Print an X or Z report the way receipts go (same store setting, same per-till
+        preference). ``automatic`` (the Z right after closing) prints only when this till
+        has a receipt printer set up: not through a dialog nobody asked for. Returns as
+        ``print_receipt`` does; a failure says so through ``failed`` with the report kept."""
+        settings = self.settings()
+        kind = settings.printer.kind if this_till_prints() else "none"
+        if automatic and kind == "none":
+            return "skipped"
+        label = report.title
+        money = partial(format_money, locale=store_locale())
+        try:
+            lines = printing.report_lines(report, settings, money=money)
+            if printing.is_escpos(settings.printer) and kind != "none":
+                printer = self.printer_factory(settings.printer)  # refuses bad settings at once
+                self.background.submit(
+                    lambda: (
+                        printing.print_report_lines(printer, lines, settings) or f"{label} printed."
+                    ),
+                    self.done.emit,
+                    lambda exc: self.failed.emit(self._report_failure(exc)),
+                    key=f"report-{next(self._jobs)}",
+                )
+                return "sent"
+            if kind == "pdf":
+                path = save_document_pdf(
+                    report_document(lines, settings),
+                    paper_width_mm(settings),
+                    receipts_folder(settings) / report_pdf_name(report),
+                    title=label,
+                )
+                self.done.emit(f"{label} saved as {path}.")
+                return "saved"
+            if not print_on_system_printer(
+                lambda: report_document(lines, settings),
+                self._parent_widget(),
+                ask=kind == "none",
+                title=f"Print {label}",
+            ):
+                return "cancelled"
+            self.done.emit(f"{label} sent to the printer.")
+            return "printed"
+        except Exception as exc:  # noqa: BLE001 - a print never undoes or blocks the till
+            self.failed.emit(self._report_failure(exc))
+            return "failed"
+
+    @staticmethod
+    def _report_failure(exc: BaseException) -> str:
+        """The inline sentence for a report that did not print: why, and that nothing is lost
+        (a bug's traceback goes to the log, not on screen)."""
+        if isinstance(exc, PosError):
+            reason = str(exc).strip().rstrip(".")
+        else:
+            log.error("printing a till report failed", exc_info=exc)
+            reason = "something went wrong on the way to the printer"
+        return f"Not printed: {reason}. The report is kept: print it again from the Till screen."
 
     def _send_escpos(
         self, receipt: Receipt, settings: StoreSettings, *, kick_drawer: bool, reprint: bool

@@ -3,7 +3,9 @@
 Closed, it asks for the opening float (type it, Enter). Open, it shows who opened it and
 with what, and offers cash in, cash out, the X report (running totals by tender, F5) and
 closing with the counted cash and card totals, which gives the Z report. Beside it, the
-recent sessions of every till: choose one to read its X or Z report again.
+recent sessions of every till: choose one to read its X or Z report again. Print report
+(Ctrl+P) prints the report on show the way receipts go (ui/receipt_printing.py); the Z is
+printed once by itself on closing when this till has a receipt printer.
 
 Everything goes through ``services.till`` (which checks who may do what) and ``Store``
 reads; the Sell screen follows the ``Station``'s shift, set here on opening and closing.
@@ -40,6 +42,7 @@ from ..services.store import Store
 from ..services.till import open_till
 from .feedback import InlineMessage, failure_text, went_wrong
 from .money import format_money, parse_money
+from .receipt_printing import ReceiptPrinter
 from .station import Station
 from .table_models import Index, TableModel
 from .till_dialogs import TENDER_NAMES, CashMovementDialog, CloseTillDialog, over_short_text
@@ -47,6 +50,7 @@ from .till_dialogs import TENDER_NAMES, CashMovementDialog, CloseTillDialog, ove
 log = logging.getLogger(__name__)
 
 CASH_IN_KEY, CASH_OUT_KEY, X_REPORT_KEY, CLOSE_KEY = "Ctrl+I", "Ctrl+O", "F5", "Ctrl+E"
+PRINT_KEY = "Ctrl+P"
 PRINT_WIDTH = 42  # characters on an 80 mm receipt roll
 
 
@@ -174,7 +178,8 @@ class SessionsModel(TableModel):
 
 
 class TillReportPanel(QWidget):
-    """An X or Z report on screen: the tenders table and the sales totals."""
+    """An X or Z report on screen: the tenders table, the sales totals, the slip as printed
+    and its Print button (what printing does is the Till screen's business)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -188,6 +193,13 @@ class TillReportPanel(QWidget):
         self.subtitleLabel = QLabel()
         self.subtitleLabel.setObjectName("reportSubtitle")
         self.subtitleLabel.setWordWrap(True)
+        self.printButton = QPushButton(f"Print report  {PRINT_KEY}")
+        self.printButton.setObjectName("printReportButton")
+        self.printButton.setAccessibleName("Print report")
+        self.printButton.setToolTip("Print the report on show on the receipt printer")
+        self.printButton.setAutoDefault(False)
+        self.printButton.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay on the list
+        self.printMessage = InlineMessage(self, object_name="reportPrintMessage")
 
         self.model = TenderFiguresModel(self)
         self.tendersTable = QTableView()
@@ -244,10 +256,14 @@ class TillReportPanel(QWidget):
             QFontMetrics(mono).horizontalAdvance("M" * (PRINT_WIDTH + 4)) + 24
         )
 
+        heading = QHBoxLayout()
+        heading.addWidget(self.titleLabel, 1)
+        heading.addWidget(self.printButton)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.titleLabel)
+        layout.addLayout(heading)
         layout.addWidget(self.subtitleLabel)
+        layout.addWidget(self.printMessage)
         layout.addWidget(self.tendersTable)
         layout.addLayout(grid)
         layout.addSpacing(8)
@@ -256,7 +272,11 @@ class TillReportPanel(QWidget):
         self.show_report(None)
 
     def show_report(self, report: TillReport | None) -> None:
+        previous = self.report
+        if (previous and previous.session_id) != (report and report.session_id):
+            self.printMessage.clear_message()  # what it said was about another report
         self.report = report
+        self.printButton.setEnabled(report is not None)
         self.model.show(report)
         closed = report is not None and report.is_closed
         self.tendersTable.setColumnHidden(TenderFiguresModel.COUNTED, not closed)
@@ -359,6 +379,18 @@ class TillView(QWidget):
         # -- reports --------------------------------------------------------------------
         self.reportPanel = TillReportPanel()
         self.reportPanel.setObjectName("tillReportPanel")
+        self.printer = ReceiptPrinter(store, self)
+        printed = self.reportPanel.printMessage
+        self.printer.done.connect(lambda text: printed.show_info(text, seconds=8))
+        self.printer.failed.connect(lambda text: printed.show_error(text, beep=False))
+        self.reportPanel.printButton.clicked.connect(self.print_report)
+        print_key = QShortcut(QKeySequence(PRINT_KEY), self)
+        print_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        print_key.activated.connect(
+            lambda: (
+                self.reportPanel.printButton.isEnabled() and self.reportPanel.printButton.click()
+            )
+        )
         self.sessionsModel = SessionsModel(self)
         self.sessionsTable = QTableView()
         self.sessionsTable.setObjectName("tillSessionsTable")
@@ -562,9 +594,7 @@ class TillView(QWidget):
         self.station.set_shift(shift)  # refreshes this screen through station.changed
         self.refresh()
         self._focus_home()
-        self.message.show_info(
-            f"{shift.till_name} is open with a float of {format_money(amount)}."
-        )
+        self.message.show_info(f"{shift.till_name} is open with a float of {format_money(amount)}.")
 
     def cash_in(self) -> None:
         self._move_cash("in")
@@ -601,6 +631,16 @@ class TillView(QWidget):
         self.show_session(self.state.session_id)
         self.message.show_info("X report up to date.", seconds=3)
 
+    def print_report(self) -> str:
+        """Ctrl+P: print the report on show (the X, the Z just made or a past one). Never
+        blocks: an ESC/POS job runs off this thread and answers in the panel."""
+        report = self.reportPanel.report
+        if report is None:
+            self.reportPanel.printMessage.show_info("There is no report to print yet.", seconds=4)
+            return "skipped"
+        self.reportPanel.printMessage.clear_message()
+        return self.printer.print_report(report)
+
     def close_till(self) -> None:
         if self.dialog is not None:
             return
@@ -631,6 +671,8 @@ class TillView(QWidget):
             f"over/short {over_short_text(report.over_short)}.",
             seconds=0,
         )
+        # Once, by itself, when this till has a receipt printer; Print report does it again.
+        self.printer.print_report(report, automatic=True)
 
     def _open_dialog(self, dialog, finished) -> None:  # noqa: ANN001
         """Open (not exec) the dialog; ``finished(dialog)`` runs when it closes."""
