@@ -431,6 +431,11 @@ class RefundView(QWidget):
         QTimer.singleShot(0, self, self._focus)
 
     def _focus(self) -> None:
+        if self.linesTable.state() == QAbstractItemView.State.EditingState:
+            # Keys typed before this deferred call opened a "Refund now" editor: moving the
+            # focus would close it behind the cashier's back (and its Enter, still queued,
+            # would then commit an editor the table no longer has).
+            return
         if self.refund is not None and self.model.rowCount():
             self._focus_lines()
         else:

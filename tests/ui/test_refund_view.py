@@ -109,6 +109,21 @@ def test_partial_refund_by_typing_the_receipt_number(qtbot, view, sale, db):
     assert view.store.check().ok
 
 
+def test_keys_typed_before_the_screen_settles_keep_their_editor(qtbot, window, sale):
+    """Ctrl+R, the receipt, a quantity and Enter typed before the screen's deferred focus
+    has run (a fast cashier, a scanner): that focus must leave the open "Refund now" editor
+    alone, or the editor's queued Enter commits to a table that no longer has it (Qt warns)."""
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    view = window.view_named("refundView")
+    find(qtbot, view, sale.receipt_no)  # no event loop in between: the focus is still due
+    type_quantity(qtbot, view, 0, "1")
+    assert view.refund.quantities == {view.refund.lines[0].order_line_id: 1}
+    qtbot.wait(50)  # the deferred focus has run by now and changed nothing
+    assert view.linesTable.hasFocus() and view.refund.quantities == {
+        view.refund.lines[0].order_line_id: 1
+    }
+
+
 def test_more_than_is_left_is_refused_in_place(qtbot, view, sale, db):
     find(qtbot, view, sale.receipt_no)
     qtbot.waitUntil(view.linesTable.hasFocus)
