@@ -93,6 +93,15 @@ def _nonzero(postings: Iterable[Posting | None]) -> list[Posting]:
     return [p for p in postings if p is not None]
 
 
+def postable(postings: Iterable[Posting | None]) -> list[Posting]:
+    """A business event's non-zero postings, balanced; empty when every amount is zero (a free
+    sample at zero cost): there is nothing to record, and an all-zero journal transaction
+    is not accounting. Callers skip the journal then; ``balanced`` still refuses an empty
+    set for anything typed by hand."""
+    found = _nonzero(postings)
+    return balanced(found) if found else []
+
+
 def debit(code: str, amount: int) -> Posting | None:
     return Posting(code, debit=amount) if amount else None
 
@@ -107,38 +116,36 @@ def sale_postings(
     """Dr tenders / Cr revenue / Cr tax payable, and Dr COGS / Cr inventory at cost.
 
     Cash rounding (the tenders took ``total + cash_rounding``) goes to Cash rounding: a
-    credit when the customer paid a little more, a debit when a little less."""
+    credit when the customer paid a little more, a debit when a little less. Empty when
+    every amount is zero (see ``postable``)."""
     by_account: dict[str, int] = {}
     for payment in payments:
         code = TENDER_ACCOUNT[payment.kind]
         by_account[code] = by_account.get(code, 0) + payment.applied
-    return balanced(
-        _nonzero(
-            [*(debit(code, amount) for code, amount in sorted(by_account.items()))]
-            + [
-                debit(Accounts.CASH_ROUNDING, -cash_rounding) if cash_rounding < 0 else None,
-                credit(Accounts.SALES_REVENUE, net),
-                credit(Accounts.SALES_TAX_PAYABLE, tax),
-                credit(Accounts.CASH_ROUNDING, cash_rounding) if cash_rounding > 0 else None,
-                debit(Accounts.COST_OF_GOODS_SOLD, cost),
-                credit(Accounts.INVENTORY, cost),
-            ]
-        )
+    return postable(
+        [*(debit(code, amount) for code, amount in sorted(by_account.items()))]
+        + [
+            debit(Accounts.CASH_ROUNDING, -cash_rounding) if cash_rounding < 0 else None,
+            credit(Accounts.SALES_REVENUE, net),
+            credit(Accounts.SALES_TAX_PAYABLE, tax),
+            credit(Accounts.CASH_ROUNDING, cash_rounding) if cash_rounding > 0 else None,
+            debit(Accounts.COST_OF_GOODS_SOLD, cost),
+            credit(Accounts.INVENTORY, cost),
+        ]
     )
 
 
 def invoice_postings(*, net: int, tax: int, cost: int) -> list[Posting]:
-    """A shipped customer order: billed to receivables instead of paid at the till."""
-    return balanced(
-        _nonzero(
-            [
-                debit(Accounts.ACCOUNTS_RECEIVABLE, net + tax),
-                credit(Accounts.SALES_REVENUE, net),
-                credit(Accounts.SALES_TAX_PAYABLE, tax),
-                debit(Accounts.COST_OF_GOODS_SOLD, cost),
-                credit(Accounts.INVENTORY, cost),
-            ]
-        )
+    """A shipped customer order: billed to receivables instead of paid at the till. Empty
+    when every amount is zero (see ``postable``)."""
+    return postable(
+        [
+            debit(Accounts.ACCOUNTS_RECEIVABLE, net + tax),
+            credit(Accounts.SALES_REVENUE, net),
+            credit(Accounts.SALES_TAX_PAYABLE, tax),
+            debit(Accounts.COST_OF_GOODS_SOLD, cost),
+            credit(Accounts.INVENTORY, cost),
+        ]
     )
 
 

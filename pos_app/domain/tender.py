@@ -54,9 +54,12 @@ def settle(total: int, tenders: list[Tender], *, cash_step: int = 0) -> list[Pay
     Cards first (a card cannot be over-charged), then cash covers what is left, and any
     excess cash is change. With a ``cash_step`` what cash covers is rounded to the step
     first (cards are never rounded), so the applied amounts add up to ``total`` plus the
-    cash rounding; without one they add up to ``total`` exactly.
+    cash rounding; without one they add up to ``total`` exactly. Nothing is due on a zero
+    total (a free sample): it needs no tender, and a zero cash tender leaves no payment.
     """
     if not tenders:
+        if total == 0:
+            return []
         raise TenderShort("Choose how the customer pays.", "tender")
     remaining = total
     payments: list[Payment] = []

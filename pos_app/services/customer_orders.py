@@ -75,13 +75,15 @@ def ship_order(uow: UnitOfWork, order_id: int, *, actor: StaffMember) -> None:
         for line in order.lines:
             line.unit_cost = costs[line.product_id]
         cost = sum(line.unit_cost * line.quantity for line in order.lines)
-        uow.ledger.post(
-            f"Shipment of order {order_id} to {order.customer.code}",
-            "shipment",
-            invoice_postings(net=order.subtotal, tax=order.tax, cost=cost),
-            order_id=order_id,
-            staff_id=actor.staff_id,
-        )
+        postings = invoice_postings(net=order.subtotal, tax=order.tax, cost=cost)
+        if postings:  # an order of free items at zero cost has nothing to post
+            uow.ledger.post(
+                f"Shipment of order {order_id} to {order.customer.code}",
+                "shipment",
+                postings,
+                order_id=order_id,
+                staff_id=actor.staff_id,
+            )
         uow.commit()
 
     uow.run(work)

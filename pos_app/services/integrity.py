@@ -156,6 +156,7 @@ def _orders(session: Session) -> list[str]:
             OrderLine.order_id,
             func.sum(OrderLine.net).label("net"),
             func.sum(OrderLine.tax).label("tax"),
+            func.count(OrderLine.id).label("n"),
         )
         .group_by(OrderLine.order_id)
         .subquery()
@@ -175,18 +176,19 @@ def _orders(session: Session) -> list[str]:
             Order.total + Order.cash_rounding,  # what the tenders took
             func.coalesce(lines.c.net, 0),
             func.coalesce(lines.c.tax, 0),
+            func.coalesce(lines.c.n, 0),
             func.coalesce(paid.c.paid, 0),
         )
         .outerjoin(lines, lines.c.order_id == Order.id)
         .outerjoin(paid, paid.c.order_id == Order.id)
         .order_by(Order.id)
     )
-    for oid, kind, status, subtotal, tax, total, net, line_tax, applied in rows:
+    for oid, kind, status, subtotal, tax, total, net, line_tax, n_lines, applied in rows:
         label = f"Order {oid}"
         if kind == "sale" and status == "open":
             problems.append(f"{label}: an unfinished sale was committed.")
             continue
-        if net == 0 and line_tax == 0:
+        if not n_lines:  # counted, not summed: a free sample's lines add up to zero
             problems.append(f"{label} has no lines.")
         if (subtotal, tax) != (net, line_tax):
             problems.append(
@@ -201,7 +203,8 @@ def _orders(session: Session) -> list[str]:
 
 
 def _sale_journals(session: Session) -> list[str]:
-    """Each completed sale or shipped order has exactly one matching journal transaction."""
+    """Each completed sale or shipped order has exactly one matching journal transaction,
+    unless every amount of it is zero (a free sample at zero cost posts nothing)."""
     problems: list[str] = []
     account = {code: id_ for code, id_ in session.execute(select(Account.code, Account.id))}
 
@@ -259,7 +262,8 @@ def _sale_journals(session: Session) -> list[str]:
     for oid, kind, subtotal, tax, total, cogs, n, tendered, billed, revenue, ptax, pcogs in rows:
         label = "Sale" if kind == "sale" else "Customer order"
         if n is None:
-            problems.append(f"{label} {oid} has no journal transaction.")
+            if subtotal or tax or total or cogs:
+                problems.append(f"{label} {oid} has no journal transaction.")
             continue
         if n != 1:
             problems.append(f"{label} {oid} has {n} journal transactions (one expected).")

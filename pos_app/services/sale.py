@@ -2,7 +2,8 @@
 
 ``begin()`` writes the order header (not yet committed), so the dialog can show the order
 number before the cashier confirms. ``confirm()`` does everything else in the same
-transaction (lines, stock, payments, receipt number, journal) and commits once; ``cancel()``
+transaction (lines, stock, payments, receipt number, journal) and commits once (a sale whose
+amounts are all zero, a free sample at zero cost, has no journal transaction); ``cancel()``
 rolls back and leaves no trace. The sale's client key makes a confirm retried after an unknown
 outcome (a connection lost during commit) return the sale already recorded, never a second.
 
@@ -206,9 +207,7 @@ class Checkout:
         self._header_txn = None
         self.uow.rollback()
 
-    def _write(
-        self, totals: Totals, payments: list[Payment], overrides: list[Override]
-    ) -> Receipt:
+    def _write(self, totals: Totals, payments: list[Payment], overrides: list[Override]) -> Receipt:
         uow = self.uow
         # Our own header, flushed in this very transaction, holds the UNIQUE client key: no
         # other sale under that key can have committed. Only otherwise is there anything to look up.
@@ -242,18 +241,17 @@ class Checkout:
                 cash_rounding=rounding,
                 rules=self.cart.rules,
             )
-            uow.ledger.record(
-                f"Sale, receipt {receipt_no}",
-                "sale",
-                sale_postings(
-                    net=totals.subtotal,
-                    tax=totals.tax,
-                    cost=totals.cost,
-                    payments=payments,
-                    cash_rounding=rounding,
-                ),
-                order_id=order_id,
+            postings = sale_postings(
+                net=totals.subtotal,
+                tax=totals.tax,
+                cost=totals.cost,
+                payments=payments,
+                cash_rounding=rounding,
             )
+            if postings:  # a free sample at zero cost has nothing to post
+                uow.ledger.record(
+                    f"Sale, receipt {receipt_no}", "sale", postings, order_id=order_id
+                )
             for override in overrides:  # the audit counter is the last lock taken
                 uow.audit.append(
                     "override",

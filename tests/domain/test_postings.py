@@ -104,6 +104,26 @@ def test_sale_postings_merge_tenders_of_one_kind_and_skip_zero_lines():
     assert as_set(postings) == {(Accounts.CASH, 1000, 0), (Accounts.SALES_REVENUE, 0, 1000)}
 
 
+@pytest.mark.parametrize("given", [0, 500])
+def test_a_free_sample_at_zero_cost_posts_nothing(given):
+    """An all-zero journal transaction is not accounting: the sale records none."""
+    payments = settle(0, [Tender.cash(given)])
+    assert sale_postings(net=0, tax=0, cost=0, payments=payments) == []
+
+
+def test_a_free_item_with_a_cost_still_posts_its_cost():
+    postings = sale_postings(net=0, tax=0, cost=250, payments=settle(0, []))
+    assert as_set(postings) == {
+        (Accounts.COST_OF_GOODS_SOLD, 250, 0),
+        (Accounts.INVENTORY, 0, 250),
+    }
+
+
+def test_a_transaction_typed_by_hand_still_needs_two_entries():
+    with pytest.raises(UnbalancedJournal, match="at least two entries"):
+        balanced([])
+
+
 def test_sale_postings_refuse_payments_that_do_not_match():
     with pytest.raises(UnbalancedJournal):
         sale_postings(net=1000, tax=200, cost=0, payments=[Payment(TenderKind.CASH, 1000, 1000, 0)])
@@ -171,9 +191,8 @@ def test_sale_postings_always_balance(lines, cost, cards, cash_given):
     st.integers(min_value=0, max_value=10**9),
 )
 def test_invoice_postings_always_balance(net, tax, cost):
-    if net + tax == 0 and cost == 0:
-        with pytest.raises(UnbalancedJournal):
-            invoice_postings(net=net, tax=tax, cost=cost)
+    if net + tax == 0 and cost == 0:  # nothing to post: no transaction at all
+        assert invoice_postings(net=net, tax=tax, cost=cost) == []
         return
     if net + tax == 0:  # only the cost side: still two balanced entries
         assert_balanced(invoice_postings(net=net, tax=tax, cost=cost))

@@ -72,6 +72,13 @@ def test_no_tenders_is_refused():
         settle(5370, [])
 
 
+def test_a_zero_total_needs_no_tender_and_leaves_no_empty_payment():
+    assert settle(0, []) == []
+    assert settle(0, [Tender.cash(0)]) == []
+    # cash handed over for a free sample all comes back as change
+    assert settle(0, [Tender.cash(500)]) == [Payment(CASH, 0, 500, 500)]
+
+
 @pytest.mark.parametrize(
     "make",
     [
