@@ -346,8 +346,8 @@ class CheckoutDialog(QDialog):
         self.accept()
 
     def _tenders(self) -> list[Tender]:
-        if self.cardButton.isChecked():
-            return [Tender.card(self._total)]
+        if self.cardButton.isChecked():  # a free sample: nothing to charge to a card
+            return [Tender.card(self._total)] if self._total else []
         due = self._due()
         text = self.cashGivenField.text().strip()
         given = due if not text else parse_money(text, "cash given")

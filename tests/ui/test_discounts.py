@@ -20,7 +20,7 @@ from pos_app.ui.discount_dialog import DiscountDialog, PriceDialog
 from pos_app.ui.discount_dialog import demo as discount_demo
 from pos_app.ui.money import format_money
 from pos_app.ui.station import Station
-from tests.factories import open_shift, staff
+from tests.factories import open_shift, product, staff, stock_of
 from tests.ui.approvals import approve_as, refuse_approval
 
 CHAI, SYRUP, TOFU = "5000001", "5000002", "5000003"
@@ -281,3 +281,38 @@ def test_demo_and_screens(qtbot, shop, station, monkeypatch, tmp_path):
     press(qtbot, view, Qt.Key.Key_D, CTRL)
     assert view.model.cart.lines[0].discount is not None
     assert not view.grab().isNull()
+
+
+@pytest.mark.parametrize("by_card", [False, True])
+def test_a_free_sample_is_rung_up_with_a_manager_approved_full_discount(
+    qtbot, till, monkeypatch, people, db, new_uow, by_card
+):
+    """100 % off an item that cost nothing: a receipt, stock down, no journal transaction."""
+    product(new_uow, "SACHET", name="Tea sachet", price=250, cost=0, stock=5, barcode="5000009")
+    _, manager, _ = people
+    calls = approve_as(monkeypatch, manager)
+    scan(qtbot, till, "2*5000009")
+    answer(qtbot, DiscountDialog, "100", Qt.Key.Key_Return)
+    press(qtbot, till, Qt.Key.Key_D, CTRL)
+    assert calls == [(Permission.DISCOUNT_OVER_LIMIT, "a 100 % discount on Tea sachet")]
+    assert till.totalLabel.text() == format_money(0)
+    qtbot.keyClick(till.scanField, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: till.checkout_dialog is not None)
+    dialog = till.checkout_dialog
+    qtbot.waitUntil(dialog.cashGivenField.hasFocus)
+    if by_card:
+        qtbot.keyClick(dialog.cashGivenField, Qt.Key.Key_F6)
+        assert dialog.cardButton.isChecked()
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    else:
+        qtbot.keyClick(dialog.cashGivenField, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: till.checkout_dialog is None)
+    receipt = till.last_receipt
+    assert receipt is not None and (receipt.receipt_no, receipt.total) == (1, 0)
+    assert receipt.payments == ()
+    assert stock_of(db, "SACHET") == 3
+    assert rows(db, "SELECT discount, net, tax FROM order_lines") == [(500, 0, 0)]
+    assert rows(db, "SELECT count(*) FROM journal_transactions WHERE order_id IS NOT NULL") == [
+        (0,)
+    ]
+    assert "Tea sachet" in till.receiptText.toPlainText()
