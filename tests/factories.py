@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import text
 
 from pos_app.domain.catalogue import CustomerDraft, ProductDraft
@@ -205,3 +209,23 @@ def gather_tills(tills: list, results, *, timeout: float) -> list[dict]:  # noqa
             if till.is_alive():
                 till.kill()
     return reports
+
+
+@contextmanager
+def machine_zone(name: str) -> Iterator[None]:
+    """This computer's time zone set to ``name`` (the TZ variable) inside the block, so a
+    test of local days does not depend on the machine it runs on. Skips where the zone
+    cannot be changed for one process (Windows)."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("this machine's time zone cannot be set for one test")
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = name
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()

@@ -9,19 +9,26 @@ Only completed till sales count (``kind = 'sale'``): customer orders are invoice
 at the till. A refund (or a void) counts on the day it was given, against whoever gave it,
 in the tender it was paid back in: the figures are what the shop really kept.
 
-A period is either two calendar days ``[first, last]`` in the shop's local time (a fixed UTC
-offset in minutes) or two aware instants ``[since, until)``.
+A period is either two calendar days ``[first, last]`` in the shop's local time or two aware
+instants ``[since, until)``. Local time is a real time zone (``zone``: a tz database name, a
+``tzinfo`` such as ``LocalZone()`` for this computer's) or a fixed offset in minutes
+(``utc_offset_minutes``; UTC without either). In a zone with summer time each end of the
+period is converted with its own offset, and sales by day puts each sale on its own local
+day: the period is cut where the offset changes (``domain.local_time``) and the day of a
+stored UTC time is worked out in SQL with the offset of its stretch (a ``CASE`` on the time,
+one branch per stretch: one for a period with no change, three for a year in London).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
-from sqlalchemy import Date, Integer, cast, func, literal, literal_column, select, union_all
+from sqlalchemy import Date, Integer, case, cast, func, literal, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from ..domain.errors import InvalidInput
+from ..domain.local_time import OffsetPeriod, local_days, offset_periods, zone_named
 from ..domain.tender import TenderKind
 from ..persistence.models import Order, OrderLine, PaymentRow, Product, Refund, RefundLine, Staff
 
@@ -138,27 +145,45 @@ def _days(first: date, last: date) -> tuple[date, date]:
     return first, last
 
 
+Zone = str | tzinfo  # a tz database name ("Europe/London") or a tzinfo (LocalZone())
+
+
+def local_zone(zone: Zone | None = None, utc_offset_minutes: int = 0) -> tzinfo:
+    """The time zone local days are counted in: ``zone`` if given, else the fixed offset
+    (UTC by default); refused with a sentence if it is neither or both."""
+    if zone is None:
+        return timezone(timedelta(minutes=_offset(utc_offset_minutes)))
+    if utc_offset_minutes != 0:
+        raise InvalidInput("Give a time zone or an offset from UTC, not both.", "zone")
+    if isinstance(zone, str):
+        return zone_named(zone)
+    if isinstance(zone, tzinfo):
+        return zone
+    raise InvalidInput("Choose a time zone by its name, such as Europe/London.", "zone")
+
+
 def local_day_bounds(
-    first: date, last: date, utc_offset_minutes: int = 0
+    first: date, last: date, utc_offset_minutes: int = 0, *, zone: Zone | None = None
 ) -> tuple[datetime, datetime]:
-    """``[since, until)`` of the local calendar days ``first`` to ``last`` inclusive: from
-    the first day's midnight to the midnight after the last, at a fixed offset from UTC."""
+    """``[since, until)`` (UTC) of the local calendar days ``first`` to ``last`` inclusive:
+    from the first day's midnight to the midnight after the last, each at its own offset."""
     first, last = _days(first, last)
-    zone = timezone(timedelta(minutes=_offset(utc_offset_minutes)))
-    return (
-        datetime.combine(first, time(0), zone),
-        datetime.combine(last + timedelta(days=1), time(0), zone),
-    )
+    return local_days(first, last, local_zone(zone, utc_offset_minutes))
 
 
 def period_bounds(
-    start: date | datetime, end: date | datetime, utc_offset_minutes: int = 0
+    start: date | datetime,
+    end: date | datetime,
+    utc_offset_minutes: int = 0,
+    *,
+    zone: Zone | None = None,
 ) -> tuple[datetime, datetime]:
     """Two aware instants as given (``end`` excluded), or two local calendar days (both
-    included) at ``utc_offset_minutes``; anything else is refused with a sentence."""
+    included) in ``zone`` or at ``utc_offset_minutes``; anything else is refused with a
+    sentence."""
     if isinstance(start, datetime) or isinstance(end, datetime):
         return _aware(start, "since"), _aware(end, "until")
-    return local_day_bounds(start, end, utc_offset_minutes)
+    return local_day_bounds(start, end, utc_offset_minutes, zone=zone)
 
 
 def utc_day(day: date) -> tuple[datetime, datetime]:
@@ -179,15 +204,26 @@ class ReportsRepository:
     def _dialect(self) -> str:
         return self.session.get_bind().dialect.name
 
-    def _local_day(self, column, offset: int):  # noqa: ANN001, ANN202
-        """The calendar day of a stored UTC time at ``offset`` minutes from UTC."""
+    def _day_at(self, column, offset: int):  # noqa: ANN001, ANN202
+        """The calendar day of a stored UTC time at ``offset`` seconds from UTC."""
         if self._dialect == "sqlite":
             # stored as UTC text 'YYYY-MM-DD HH:MM:SS.ffffff'; date() shifts and truncates
-            return func.date(column, f"{offset:+d} minutes")
+            return func.date(column, f"{offset:+d} seconds")
         local = func.timezone("UTC", column)
         if offset:
-            local = local + literal_column(f"interval '{offset} minutes'")
+            local = local + literal_column(f"interval '{int(offset)} seconds'")
         return cast(local, Date)
+
+    def _local_day(self, column, periods: list[OffsetPeriod]):  # noqa: ANN001, ANN202
+        """The local calendar day of a stored UTC time inside ``periods`` (in order, one
+        offset each): one branch of a ``CASE`` per period, the last one its ``ELSE``."""
+        *earlier, latest = periods
+        if not earlier:
+            return self._day_at(column, latest.offset)
+        return case(
+            *((column < p.end, self._day_at(column, p.offset)) for p in earlier),
+            else_=self._day_at(column, latest.offset),
+        )
 
     @staticmethod
     def _sales_in(since: datetime, until: datetime) -> tuple:
@@ -199,13 +235,18 @@ class ReportsRepository:
 
     # -- by tender ------------------------------------------------------------------------
     def takings_by_tender(
-        self, start: date | datetime, end: date | datetime, *, utc_offset_minutes: int = 0
+        self,
+        start: date | datetime,
+        end: date | datetime,
+        *,
+        utc_offset_minutes: int = 0,
+        zone: Zone | None = None,
     ) -> list[TenderTakings]:
         """Payments applied to sales completed in the period, less refunds paid back, per
         tender kind. Every tender kind is listed, with zero when nothing was taken that way.
 
         A refund pays back its total plus its cash rounding (what left the drawer)."""
-        since, until = period_bounds(start, end, utc_offset_minutes)
+        since, until = period_bounds(start, end, utc_offset_minutes, zone=zone)
         taken = (
             select(
                 PaymentRow.kind.label("kind"),
@@ -246,18 +287,25 @@ class ReportsRepository:
 
     # -- by day ---------------------------------------------------------------------------
     def sales_by_day(
-        self, first: date, last: date, *, utc_offset_minutes: int = 0
+        self,
+        first: date,
+        last: date,
+        *,
+        utc_offset_minutes: int = 0,
+        zone: Zone | None = None,
     ) -> list[DaySales]:
         """Completed sales per calendar day from ``first`` to ``last`` inclusive, net of the
         refunds given that day, every day listed (zero when the shop was shut).
 
-        A day runs midnight to midnight at ``utc_offset_minutes`` from UTC (default: UTC
-        days). A fixed offset, not a time zone: a shop on summer time passes the offset of
-        the period it reports on."""
-        offset = _offset(utc_offset_minutes)
-        since, until = local_day_bounds(first, last, offset)
-        sale_day = self._local_day(Order.completed_at, offset).label("day")
-        refund_day = self._local_day(Refund.completed_at, offset).label("day")
+        A day runs midnight to midnight on the clocks of ``zone`` (summer time included: the
+        day the clocks go forward has 23 hours, the day they go back 25), or at a fixed
+        ``utc_offset_minutes`` from UTC (default: UTC days)."""
+        first, last = _days(first, last)
+        local = local_zone(zone, utc_offset_minutes)
+        since, until = local_days(first, last, local)
+        periods = offset_periods(since, until, local)
+        sale_day = self._local_day(Order.completed_at, periods).label("day")
+        refund_day = self._local_day(Refund.completed_at, periods).label("day")
         sold = (
             select(
                 sale_day,
@@ -318,11 +366,12 @@ class ReportsRepository:
         end: date | datetime,
         *,
         utc_offset_minutes: int = 0,
+        zone: Zone | None = None,
         limit: int | None = None,
     ) -> list[ProductSales]:
         """Quantity and net sold per product in the period, less what was returned then,
         best sellers (by net after returns) first."""
-        since, until = period_bounds(start, end, utc_offset_minutes)
+        since, until = period_bounds(start, end, utc_offset_minutes, zone=zone)
         sold = (
             select(
                 OrderLine.product_id.label("product_id"),
@@ -381,11 +430,16 @@ class ReportsRepository:
 
     # -- by cashier -------------------------------------------------------------------------
     def sales_by_cashier(
-        self, start: date | datetime, end: date | datetime, *, utc_offset_minutes: int = 0
+        self,
+        start: date | datetime,
+        end: date | datetime,
+        *,
+        utc_offset_minutes: int = 0,
+        zone: Zone | None = None,
     ) -> list[CashierSales]:
         """Sales each person rang up in the period and refunds they gave, by name (sales
         with no cashier recorded last)."""
-        since, until = period_bounds(start, end, utc_offset_minutes)
+        since, until = period_bounds(start, end, utc_offset_minutes, zone=zone)
         sold = (
             select(
                 Order.staff_id.label("staff_id"),

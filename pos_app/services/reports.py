@@ -24,7 +24,7 @@ import enum
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from ..domain.errors import InvalidInput
 from ..domain.money import MINOR_PER_MAJOR
 from ..domain.staff import Permission, StaffMember, authorise
-from ..repositories.reports import ReportsRepository
+from ..repositories.reports import ReportsRepository, Zone
 
 MAX_DAYS = 3 * 366 + 1  # three years: more than any owner compares on one screen
 TOP_PRODUCTS = 10  # bars in the by-product chart
@@ -147,22 +147,18 @@ COLUMNS = {
 }
 
 
-def local_offset_minutes(day: date) -> int:
-    """This computer's offset from UTC at noon on ``day`` (summer time included)."""
-    offset = datetime.combine(day, time(12)).astimezone().utcoffset() or timedelta(0)
-    return int(offset.total_seconds() // 60)
-
-
 @dataclass(frozen=True)
 class ReportRequest:
-    """Which report, for which local calendar days (``first`` to ``last`` inclusive), at
-    which offset from UTC (one offset for the whole period: a period across the change to
-    summer time is off by an hour at one end)."""
+    """Which report, for which local calendar days (``first`` to ``last`` inclusive), in
+    which time zone: ``zone`` (a tz database name or a ``tzinfo``; the Reports screen passes
+    ``LocalZone()``, this computer's, summer time included) or a fixed
+    ``utc_offset_minutes`` (UTC without either)."""
 
     kind: ReportKind
     first: date
     last: date
     utc_offset_minutes: int = 0
+    zone: Zone | None = None
 
     def validated(self) -> ReportRequest:
         try:
@@ -177,7 +173,7 @@ class ReportRequest:
             raise InvalidInput("The From day is after the To day.", "first")
         if (self.last - self.first).days + 1 > MAX_DAYS:
             raise InvalidInput("Choose at most three years at a time.", "last")
-        return ReportRequest(kind, self.first, self.last, self.utc_offset_minutes)
+        return ReportRequest(kind, self.first, self.last, self.utc_offset_minutes, self.zone)
 
     @property
     def title(self) -> str:
@@ -256,7 +252,10 @@ def _sums(rows: Sequence[tuple], columns: Sequence[Column], label_column: int) -
 
 def _by_day(reports: ReportsRepository, request: ReportRequest) -> ReportResult:
     days = reports.sales_by_day(
-        request.first, request.last, utc_offset_minutes=request.utc_offset_minutes
+        request.first,
+        request.last,
+        utc_offset_minutes=request.utc_offset_minutes,
+        zone=request.zone,
     )
     rows = tuple(
         (d.day, d.sales, d.sales_total, d.refunds, -d.refunded, d.net, d.tax, d.total)
@@ -272,7 +271,10 @@ def _by_day(reports: ReportsRepository, request: ReportRequest) -> ReportResult:
 
 def _by_product(reports: ReportsRepository, request: ReportRequest) -> ReportResult:
     products = reports.sales_by_product(
-        request.first, request.last, utc_offset_minutes=request.utc_offset_minutes
+        request.first,
+        request.last,
+        utc_offset_minutes=request.utc_offset_minutes,
+        zone=request.zone,
     )
     rows = tuple(
         (p.sku, p.name, p.sold, -p.returned, p.quantity, p.sales_net, -p.refunded, p.net)
@@ -291,7 +293,10 @@ def _by_product(reports: ReportsRepository, request: ReportRequest) -> ReportRes
 
 def _by_cashier(reports: ReportsRepository, request: ReportRequest) -> ReportResult:
     people = reports.sales_by_cashier(
-        request.first, request.last, utc_offset_minutes=request.utc_offset_minutes
+        request.first,
+        request.last,
+        utc_offset_minutes=request.utc_offset_minutes,
+        zone=request.zone,
     )
     rows = tuple(
         (
@@ -321,7 +326,10 @@ def _by_cashier(reports: ReportsRepository, request: ReportRequest) -> ReportRes
 
 def _by_tender(reports: ReportsRepository, request: ReportRequest) -> ReportResult:
     tenders = reports.takings_by_tender(
-        request.first, request.last, utc_offset_minutes=request.utc_offset_minutes
+        request.first,
+        request.last,
+        utc_offset_minutes=request.utc_offset_minutes,
+        zone=request.zone,
     )
     rows = tuple(
         (t.kind.title(), t.payments, t.taken, t.refunds, -t.refunded, t.amount) for t in tenders

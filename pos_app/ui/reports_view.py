@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.errors import InvalidInput
+from ..domain.local_time import LocalZone
 from ..domain.staff import Permission
 from ..services.reports import (
     ByCashier,
@@ -50,7 +51,6 @@ from ..services.reports import (
     ReportRequest,
     ReportResult,
     export_csv,
-    local_offset_minutes,
 )
 from ..services.store import Store
 from .background import Background
@@ -326,7 +326,9 @@ class ReportsView(QWidget):
     def request(self) -> ReportRequest:
         first = self.fromDateEdit.date().toPython()
         last = self.toDateEdit.date().toPython()
-        return ReportRequest(self.kind(), first, last, local_offset_minutes(first))
+        # days on this computer's clocks, summer time included (the From and To days may
+        # have different offsets, and so may the days between)
+        return ReportRequest(self.kind(), first, last, zone=LocalZone())
 
     def _kind_changed(self, _index: int) -> None:
         if self.model.result is not None or self.running:

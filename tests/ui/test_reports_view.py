@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QPalette
 
 from pos_app.domain.cart import Cart
 from pos_app.domain.errors import PermissionDenied
+from pos_app.domain.local_time import LocalZone
 from pos_app.domain.staff import Role
 from pos_app.domain.tender import Tender
 from pos_app.persistence.models import Order
@@ -22,7 +23,7 @@ from pos_app.ui.bar_chart import BarChart, axis_range, nice_step
 from pos_app.ui.money import format_money
 from pos_app.ui.reports_view import REFUSAL, ReportsView
 from pos_app.ui.station import Station
-from tests.factories import staff
+from tests.factories import machine_zone, staff
 
 # Midday UTC: the same calendar day at any offset this machine may have.
 MAR2 = datetime(2026, 3, 2, 12, tzinfo=UTC)
@@ -301,3 +302,21 @@ def test_chart_paints_in_light_and_dark_palettes(qtbot, dark):
     assert QColor(image.pixel(down.center().toPoint())) not in (base, QColor(image.pixel(2, 2)))
     assert QColor(image.pixel(2, 2)) == base
     assert "3 bars" in chart.accessibleDescription()
+
+
+def test_days_are_this_computers_across_the_change_of_the_clocks(
+    qtbot, shop, new_uow, shift, station
+):
+    """London goes to summer time on 29 March 2026: 23:30 UTC on the 28th is 23:30 that
+    day on the shop's clocks, 23:30 UTC on the 29th is 00:30 on the 30th."""
+    sell(new_uow, shift, {"TOFU": 1}, datetime(2026, 3, 28, 23, 30, tzinfo=UTC))
+    sell(new_uow, shift, {"CHAI": 1}, datetime(2026, 3, 29, 23, 30, tzinfo=UTC))
+    view = make_view(qtbot, shop, station)
+    view.choose_kind(ReportKind.BY_DAY)
+    with machine_zone("Europe/London"):
+        type_date(qtbot, view.fromDateEdit, "2026-03-28")
+        type_date(qtbot, view.toDateEdit, "2026-03-30")
+        qtbot.keyClick(view.toDateEdit, Qt.Key.Key_Return)
+        wait_done(qtbot, view)
+        assert view.request().zone == LocalZone()
+    assert [view.model.value(r, ByDay.SALES) for r in range(4)] == [1, 0, 1, 2]
