@@ -155,37 +155,15 @@ class CatalogueRepository:
     def search(self, text: str = "", *, limit: int = 100, offset: int = 0) -> list[Product]:
         """One page of the products matching ``text`` (the rules are at the top of this
         module), ordered by name; done in SQL."""
-        return self._page(Typed.of(text), limit, offset, counted=False)[0]
-
-    def first_page(
-        self, text: str = "", *, limit: int = 100, at_most: int | None = None
-    ) -> tuple[list[Product], int]:
-        """The first page and how many products match (counting stops at ``at_most``), as
-        a search screen wants them after each keystroke. When the page comes from the
-        search index, which gathers every match to sort them anyway, the count rides along
-        (a window count) instead of being a second query over the same matches."""
         typed = Typed.of(text)
-        rows, total = self._page(typed, limit, 0, counted=True)
-        if total is None:
-            total = self.count(text, at_most=at_most)
-        elif at_most is not None:
-            total = min(total, at_most)
-        return rows, total
-
-    def _page(
-        self, typed: Typed, limit: int, offset: int, *, counted: bool
-    ) -> tuple[list[Product], int | None]:
-        """A page, and with ``counted`` every match's count if it came at no extra cost."""
         in_order = select(Product).order_by(Product.name, Product.id)
         if typed.rule == "all":
-            return self._products(in_order.limit(limit).offset(offset)), None
-        if typed.rule == "nothing":
-            return [], 0
-        if limit <= 0:
-            return [], None
+            return self._products(in_order.limit(limit).offset(offset))
+        if typed.rule == "nothing" or limit <= 0:
+            return []
         walk = in_order.where(self._condition(typed))
         if not self._indexed(typed):  # no index can answer: read the rows in name order
-            return self._products(walk.limit(limit).offset(offset)), None
+            return self._products(walk.limit(limit).offset(offset))
         # Common texts: their first matches lie near the start of the name index, and a walk
         # bounded to its first rows finds them without reading the rest.
         bound = self.session.scalar(
@@ -195,21 +173,15 @@ class CatalogueRepository:
             .limit(1)
         )
         if bound is None:  # a catalogue that small is quickest walked whole
-            return self._products(walk.limit(limit).offset(offset)), None
+            return self._products(walk.limit(limit).offset(offset))
         self._plan("walk")
         page = self._products(walk.where(Product.name <= bound).limit(limit).offset(offset))
         if len(page) == limit:  # every row up to ``bound`` comes before the rest in name order
-            return page, None
+            return page
         # Rare texts, or texts whose matches sort late ("smoked": all under S): collect the
         # matches through the search index and sort just those.
         self._plan("index")
-        narrowed = self._narrowed(walk, typed).limit(limit).offset(offset)
-        if not counted:
-            return self._products(narrowed), None
-        rows = self.session.execute(narrowed.add_columns(func.count().over())).all()
-        if not rows:
-            return [], 0 if offset == 0 else None
-        return [row[0] for row in rows], rows[0][1]
+        return self._products(self._narrowed(walk, typed).limit(limit).offset(offset))
 
     def count(self, text: str = "", *, at_most: int | None = None) -> int:
         """How many products ``search`` pages through; with ``at_most``, stop counting
