@@ -85,7 +85,9 @@ _FIELD_END = "\x1f"  # between the fields of products.search_text (PostgreSQL)
 # scan the whole table in parallel rather than walk 2,000 rows of the name index.
 _PG_PLANS = {
     "walk": "SELECT set_config('enable_bitmapscan', 'off', true),"
-    " set_config('enable_seqscan', 'off', true)",
+    " set_config('enable_seqscan', 'off', true),"
+    " set_config('enable_indexscan', 'on', true),"  # an earlier "index" plan in this
+    " set_config('enable_indexonlyscan', 'on', true)",  # transaction switched them off
     "index": "SELECT set_config('enable_bitmapscan', 'on', true),"
     " set_config('enable_seqscan', 'off', true),"
     " set_config('enable_indexscan', 'off', true),"
@@ -166,6 +168,7 @@ class CatalogueRepository:
             return self._products(walk.limit(limit).offset(offset))
         # Common texts: their first matches lie near the start of the name index, and a walk
         # bounded to its first rows finds them without reading the rest.
+        self._plan("walk")  # before the bound too: it reads the name index
         bound = self.session.scalar(
             select(Product.name)
             .order_by(Product.name)
@@ -174,7 +177,6 @@ class CatalogueRepository:
         )
         if bound is None:  # a catalogue that small is quickest walked whole
             return self._products(walk.limit(limit).offset(offset))
-        self._plan("walk")
         page = self._products(walk.where(Product.name <= bound).limit(limit).offset(offset))
         if len(page) == limit:  # every row up to ``bound`` comes before the rest in name order
             return page
