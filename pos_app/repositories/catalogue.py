@@ -74,6 +74,10 @@ WORD_START_MAX = 2
 # row wanted for later pages.
 FIRST_WALK_ROWS = 2_000
 WALK_ROWS_PER_ROW_WANTED = 10
+# Known to match this many or fewer (the search field has just counted them): collected
+# through the search index and sorted, without a walk first (measured on 100,000 products:
+# a rare text's page 1-3 ms instead of 3-11 ms).
+FEW_MATCHES = 1_000
 # SQLite's search index: external-content FTS5 tables over products(name, sku, barcode) kept
 # by triggers; one of trigrams (contains, 3+ characters), one of words with 1-2 character
 # prefixes (word starts). Either missing (an SQLite without FTS5 trigrams): rows are read.
@@ -154,9 +158,12 @@ class CatalogueRepository:
         )
         return {p.id: snapshot_of(p) for p in rows}
 
-    def search(self, text: str = "", *, limit: int = 100, offset: int = 0) -> list[Product]:
+    def search(
+        self, text: str = "", *, limit: int = 100, offset: int = 0, matches: int | None = None
+    ) -> list[Product]:
         """One page of the products matching ``text`` (the rules are at the top of this
-        module), ordered by name; done in SQL."""
+        module), ordered by name; done in SQL. ``matches``: how many match, if the caller
+        has just counted them (a few are found quicker through the search index alone)."""
         typed = Typed.of(text)
         in_order = select(Product).order_by(Product.name, Product.id)
         if typed.rule == "all":
@@ -166,6 +173,9 @@ class CatalogueRepository:
         walk = in_order.where(self._condition(typed))
         if not self._indexed(typed):  # no index can answer: read the rows in name order
             return self._products(walk.limit(limit).offset(offset))
+        if matches is not None and matches <= FEW_MATCHES:
+            self._plan("index")  # a walk would read its 2,000 rows for next to nothing
+            return self._products(self._narrowed(walk, typed).limit(limit).offset(offset))
         # Common texts: their first matches lie near the start of the name index, and a walk
         # bounded to its first rows finds them without reading the rest.
         self._plan("walk")  # before the bound too: it reads the name index

@@ -120,7 +120,12 @@ class Store:
         with self.db.reader() as session:
             catalogue = CatalogueRepository(session)
             total = catalogue.count(text, at_most=count_cap)
-            found = catalogue.search(text, limit=limit) if total else []
+            exact = count_cap is None or total < count_cap
+            found = (
+                catalogue.search(text, limit=limit, matches=total if exact else None)
+                if total
+                else []
+            )
             return total, [self._product_row(p) for p in found]
 
     def products(self, text: str = "", *, offset: int = 0, limit: int = 200) -> list[ProductRow]:
