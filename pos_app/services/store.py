@@ -295,7 +295,7 @@ class Store:
 
     # -- catalogue screens (appended for the catalogue view and its dialogs) ----------------
     @staticmethod
-    def _product_row(p) -> ProductRow:  # noqa: ANN001 - an ORM Product, never leaves here
+    def _product_row(p) -> ProductRow:  # noqa: ANN001 - a Product or a row of its columns
         return ProductRow(
             p.id,
             p.sku,
