@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from .errors import InvalidInput, PermissionDenied
@@ -139,6 +140,14 @@ def parse_staff_name(text: object) -> str:
     if any(not ch.isprintable() for ch in name):
         raise InvalidInput("A name cannot contain control characters.", "name")
     return name
+
+
+def name_key(name: str) -> str:
+    """How two staff names are compared: Unicode case-folded, canonically composed, with
+    surrounding and repeated spaces ignored, so "élodie" is Élodie on every database
+    (SQLite's lower() folds only ASCII)."""
+    folded = unicodedata.normalize("NFC", " ".join(name.split())).casefold()
+    return unicodedata.normalize("NFC", folded)
 
 
 def parse_role(text: object) -> Role:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..domain.staff import Role, StaffMember
+from ..domain.staff import Role, StaffMember, name_key
 from ..persistence.models import Staff
 
 # Key of the PostgreSQL advisory lock that serialises adding people (ASCII "posstaff").
@@ -51,11 +51,29 @@ class StaffRepository:
     def get(self, staff_id: int) -> Staff | None:
         return self.session.get(Staff, staff_id)
 
+    def named(self, name: str) -> list[Staff]:
+        """Everyone whose name is ``name`` whatever its case and spacing (``name_key``).
+
+        Compared in Python, not with SQL lower(): SQLite's folds only ASCII, so "élodie"
+        would miss Élodie there. A store has tens of people, so every row is read, and the
+        same query runs whether or not the name exists (signing in must not tell)."""
+        key = name_key(name)
+        rows = self.session.scalars(select(Staff).order_by(Staff.id)).all()
+        return [row for row in rows if name_key(row.name) == key]
+
     def by_name(self, name: str) -> Staff | None:
-        """Case-insensitive: a cashier types "anna" for Anna."""
-        return self.session.scalars(
-            select(Staff).where(func.lower(Staff.name) == name.lower())
-        ).first()
+        """The one person a cashier means by "anna" for Anna. Should two names fold alike
+        (added before names were compared this way), the exact spelling wins, then the only
+        active one; otherwise nobody (they type their name as it is written)."""
+        found = self.named(name)
+        if len(found) <= 1:
+            return found[0] if found else None
+        exact = [row for row in found if row.name == " ".join(name.split())]
+        active = [row for row in found if row.active]
+        for choice in (exact, active):
+            if len(choice) == 1:
+                return choice[0]
+        return None
 
     def all(self, *, active_only: bool = False) -> list[Staff]:
         query = select(Staff).order_by(Staff.name)

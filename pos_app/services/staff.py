@@ -58,7 +58,10 @@ def add_staff(
         else:
             authorise(actor, Permission.MANAGE_STAFF)
             role_now = role
-        if uow.staff.by_name(name) is not None:
+        # Checked here, not by the database: its UNIQUE is on the exact name, and a unique
+        # index on lower(name) would fold only ASCII on SQLite. Adding is serialised
+        # (count_for_adding), so two tills cannot both find a name free.
+        if uow.staff.named(name):
             raise InvalidInput(f"There is already someone called {name}.", "name")
         staff_id = uow.staff.add(name, role_now, pin_hash)
         uow.audit.append(

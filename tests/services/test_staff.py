@@ -111,6 +111,46 @@ def test_sign_in_by_name_in_any_case_and_spacing(new_uow, people):
         assert sign_in(uow, "  cATH ", "2468") == cashier
 
 
+@pytest.mark.parametrize("typed", ["élodie", "ÉLODIE", " Élodie ", "élodie  ", "E\u0301lodie"])
+def test_accented_names_match_whatever_the_case_on_both_databases(new_uow, people, typed):
+    """SQLite's lower() folds only ASCII: names are compared with Unicode case-folding."""
+    owner, *_ = people
+    elodie = staff(new_uow, "Élodie", Role.CASHIER, "1357", by=owner)
+    with new_uow() as uow:
+        assert sign_in(uow, typed, "1357") == elodie
+
+
+def test_an_accented_name_keeps_the_lockout_and_the_same_refusal(db, new_uow, people):
+    owner, *_ = people
+    staff(new_uow, "Élodie", Role.CASHIER, "1357", by=owner)
+    for _ in range(LOCK_AFTER - 1):
+        with new_uow() as uow, pytest.raises(WrongPin, match=NO_MATCH):
+            sign_in(uow, "ÉLODIE", "0000")
+    assert stored(db, "failed_pins", "Élodie") == LOCK_AFTER - 1
+    with new_uow() as uow, pytest.raises(WrongPin, match=NO_MATCH):
+        sign_in(uow, "élodie", "0000")
+    with new_uow() as uow, pytest.raises(WrongPin, match="Too many wrong PINs"):
+        sign_in(uow, "élodie", "1357")
+    with new_uow() as uow, pytest.raises(WrongPin, match=NO_MATCH):
+        sign_in(uow, "élodiee", "1357")
+
+
+def test_an_unknown_name_costs_the_same_pin_check_as_a_wrong_pin(new_uow, people, monkeypatch):
+    """The timing equaliser: an unknown (or accented, unmatched) name still checks a hash."""
+    import pos_app.services.staff as staff_service
+
+    checked: list[str] = []
+    real = staff_service.pin_matches
+    monkeypatch.setattr(
+        staff_service, "pin_matches", lambda pin, h: checked.append(h) or real(pin, h)
+    )
+    for name in ["Cath", "Çath", "Nobody"]:
+        with new_uow() as uow, pytest.raises(WrongPin, match=NO_MATCH):
+            sign_in(uow, name, "9999")
+    assert len(checked) == 3
+    assert checked[1] == checked[2] == staff_service._dummy_hash()  # noqa: SLF001
+
+
 def test_an_unknown_name_and_a_wrong_pin_get_the_same_message(new_uow, people):
     messages = set()
     for name, pin in [("Cath", "9999"), ("Nobody", "2468"), ("Nobody", "9999")]:
@@ -318,6 +358,37 @@ def test_names_are_unique_whatever_the_case(new_uow, people):
     owner, *_ = people
     with new_uow() as uow, pytest.raises(InvalidInput, match="already someone called cath"):
         add_staff(uow, owner, "cath", Role.CASHIER, "1111")
+
+
+@pytest.mark.parametrize("again", ["ÉLODIE", "élodie", "  Élodie", "E\u0301LODIE"])
+def test_accented_names_are_unique_whatever_the_case_on_both_databases(db, new_uow, people, again):
+    owner, *_ = people
+    staff(new_uow, "Élodie", Role.CASHIER, "1357", by=owner)
+    before = snapshot(db)
+    with new_uow() as uow, pytest.raises(InvalidInput, match="already someone called"):
+        add_staff(uow, owner, again, Role.CASHIER, "1111")
+    assert snapshot(db) == before
+
+
+def test_names_that_fold_alike_from_before_sign_in_by_their_exact_spelling(db, new_uow, people):
+    """Two such names may exist from when SQLite compared only ASCII: the exact spelling
+    picks one, and a spelling matching both matches nobody rather than a guess."""
+    owner, *_ = people
+    first = staff(new_uow, "Élodie", Role.CASHIER, "1357", by=owner)
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO staff (name, role, pin_hash, active, failed_pins, created_at) "
+                "SELECT 'ÉLODIE', role, pin_hash, active, 0, created_at FROM staff "
+                "WHERE name = 'Élodie'"
+            )
+        )
+    with new_uow() as uow:
+        assert sign_in(uow, "Élodie", "1357") == first
+    with new_uow() as uow:
+        assert sign_in(uow, "ÉLODIE", "1357").name == "ÉLODIE"
+    with new_uow() as uow, pytest.raises(WrongPin, match=NO_MATCH):
+        sign_in(uow, "élodie", "1357")
 
 
 def test_an_owner_cannot_switch_themselves_off(new_uow, people):
