@@ -1,7 +1,9 @@
 """Customer orders: saved now, shipped later, all-or-nothing (the inventory tutorial's flow).
 
 Both are selling, open to anyone signed in: the order records who took it (``staff_id``)
-and the shipment's journal transaction who shipped it.
+and the shipment's journal transaction who shipped it. Discounts above the store's limit and
+price overrides kept from the cart are authorised again when the order is saved, as a sale's
+confirm does, and each leaves an 'override' row in the audit log naming who approved it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ def save_order(uow: UnitOfWork, cart: Cart, customer_code: str, *, actor: StaffM
         customer = uow.customers.by_code(customer_code or "")
         if customer is None:
             raise NotFound(f"No customer with code {customer_code!r}.")
+        # Refused (PermissionDenied) before anything is written: the limit may have changed,
+        # the approval may not cover what the cart now holds.
+        overrides = cart.overrides(actor, uow.settings.load().discount_limit_ppm)
         totals = cart.totals()
         order = uow.sales.add(
             Order(
@@ -44,6 +49,14 @@ def save_order(uow: UnitOfWork, cart: Cart, customer_code: str, *, actor: StaffM
         order.lines.extend(lines_for(cart))
         uow.flush()
         order_id = order.id
+        for override in overrides:  # the audit counter is the last lock taken
+            uow.audit.append(
+                "override",
+                subject=f"Order {order_id}: {override.subject}",
+                details={**override.details, "order_id": order_id},
+                staff_id=actor.staff_id,
+                approved_by=override.approver.staff_id,
+            )
         uow.commit()
         return order_id
 

@@ -157,6 +157,28 @@ def test_above_the_limit_a_manager_approves_and_the_sale_records_it(
     assert "Discount" in till.receiptText.toPlainText()
 
 
+def test_an_approved_discount_goes_with_the_cart_into_a_customer_order(
+    qtbot, till, monkeypatch, people, db
+):
+    """F9 keeps the manager's approval: the order's audit row names who allowed it."""
+    _, manager, cashier = people
+    approve_as(monkeypatch, manager)
+    scan(qtbot, till, CHAI)
+    answer(qtbot, DiscountDialog, "30", Qt.Key.Key_Return)
+    press(qtbot, till, Qt.Key.Key_D, CTRL)
+    assert "Approved by Max" in till.message.text()
+    till.set_customers(till.store.customers())
+    assert till.select_customer("ALFKI")
+    qtbot.keyClick(till.scanField, Qt.Key.Key_F9)
+    assert till.message.text().endswith("saved for ALFKI."), till.message.text()
+    order_id = int(till.message.text().split()[1])
+    assert rows(db, "SELECT discount FROM order_lines WHERE order_id = :o", o=order_id) == [(540,)]
+    (audit,) = rows(
+        db, "SELECT subject, staff_id, approved_by FROM audit_log WHERE action = 'override'"
+    )
+    assert audit == (f"Order {order_id}: CHAI Chai", cashier.staff_id, manager.staff_id)
+
+
 def test_no_approval_changes_nothing(qtbot, till, monkeypatch):
     calls = refuse_approval(monkeypatch)
     scan(qtbot, till, CHAI)
