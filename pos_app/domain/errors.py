@@ -90,3 +90,12 @@ class WrongPin(InvalidInput):
 
 class TillClosed(InvalidState):
     """Selling, refunding or moving cash needs an open till session."""
+
+
+class SignInAgain(PermissionDenied):
+    """The signed-in person was switched off, or their role lowered, since they signed in:
+    the write is refused and the station signs them out."""
+
+    @classmethod
+    def switched_off(cls, name: str) -> SignInAgain:
+        return cls(f"{name} has been switched off: sign in again.")

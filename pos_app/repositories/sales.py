@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.cart import Cart
 from ..domain.pricing import DEFAULT_RULES, PricingRules
 from ..domain.receipt import Receipt, ReceiptLine
 from ..domain.tender import Payment, TenderKind
-from ..persistence.models import Counter, Order, OrderLine, PaymentRow, utcnow
+from ..persistence.models import Counter, Order, OrderLine, PaymentRow, Staff, utcnow
 from ..persistence.prepared import Prepared
 
 RECEIPT_COUNTER = "receipt"
@@ -25,7 +25,19 @@ _BUMP_COUNTER = Prepared(
     .values(value=Counter.value + 1)
     .returning(Counter.value)
 )
-_OPEN_SALE = Prepared(insert(Order).returning(Order.id))
+# The header is written only while its cashier is still switched on: the check costs no
+# round trip of its own (INSERT … SELECT … WHERE EXISTS; no row back: switched off).
+_HEADER = ("kind", "status", "client_key", "customer_id", "staff_id", "till_session_id")
+_OPEN_SALE = Prepared(
+    insert(Order)
+    .from_select(
+        _HEADER,
+        select(*(bindparam(name, type_=Order.__table__.c[name].type) for name in _HEADER)).where(
+            exists().where(Staff.id == bindparam("staff_id"), Staff.active)
+        ),
+    )
+    .returning(Order.id)
+)
 # SET from the parameters
 _COMPLETE = Prepared(update(Order).where(Order.id == bindparam("order_id")))
 _LINES = Prepared(insert(OrderLine))
@@ -48,11 +60,12 @@ class SalesRepository:
         client_key: str,
         customer_id: int | None = None,
         *,
-        staff_id: int | None = None,
+        staff_id: int,
         till_session_id: int | None = None,
-    ) -> int:
+    ) -> int | None:
         """Write a till sale's open header and return its number: one Core INSERT … RETURNING,
-        no object for the session to flush and track (the sale never reads it back)."""
+        no object for the session to flush and track (the sale never reads it back). None,
+        and nothing written, if the cashier ``staff_id`` has been switched off meanwhile."""
         return _OPEN_SALE.execute(
             self.session.connection(),
             {
@@ -63,7 +76,7 @@ class SalesRepository:
                 "staff_id": staff_id,
                 "till_session_id": till_session_id,
             },
-        ).scalar_one()
+        ).scalar_one_or_none()
 
     def get(self, order_id: int) -> Order | None:
         return self.session.get(Order, order_id)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, exists, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ..domain.tender import TenderKind
@@ -57,10 +57,15 @@ from ..persistence.models import (
 )
 from ..persistence.prepared import Prepared
 
-# Built once: every sale runs it.
+# Built once: every sale runs it. It also carries the check that the cashier is still
+# switched on, so a confirm re-checks them without a statement of its own.
 _COUNT_SALE = Prepared(
     update(TillSession)
-    .where(TillSession.id == bindparam("session_id"), TillSession.status == "open")
+    .where(
+        TillSession.id == bindparam("session_id"),
+        TillSession.status == "open",
+        exists().where(Staff.id == bindparam("staff_id"), Staff.active),
+    )
     .values(sales_count=TillSession.sales_count + 1)
 )
 
@@ -88,11 +93,14 @@ class TillRepository:
             )
         ).first()
 
-    def record_sale(self, session_id: int) -> bool:
-        """Count a sale in its session, only while the session is open. Row-locks the session
-        until commit, so closing it waits for a sale in flight; False if it is closed."""
+    def record_sale(self, session_id: int, staff_id: int) -> bool:
+        """Count a sale in its session, only while the session is open and its cashier
+        ``staff_id`` switched on. Row-locks the session until commit, so closing it waits for
+        a sale in flight; False if it is closed or the cashier switched off (the caller tells
+        which, on that rare path only)."""
         connection = self.session.connection()
-        return _COUNT_SALE.execute(connection, {"session_id": session_id}).rowcount == 1
+        params = {"session_id": session_id, "staff_id": staff_id}
+        return _COUNT_SALE.execute(connection, params).rowcount == 1
 
     # -- cash movements -------------------------------------------------------------------
     def hold_open(self, session_id: int) -> bool:

@@ -15,6 +15,7 @@ from ..domain.postings import Accounts, balanced, credit, debit
 from ..domain.staff import Approval, Permission, StaffMember, authorise
 from ..persistence.models import Customer, Product
 from ..repositories.unit_of_work import UnitOfWork
+from .authority import still_allowed
 
 # what an edit can change, as the audit log names it
 PRODUCT_FIELDS = (
@@ -52,6 +53,7 @@ def add_product(
     draft = draft.validated()
 
     def work() -> int:
+        still_allowed(uow, actor, Permission.EDIT_CATALOGUE, approver)
         _check_unique(uow, draft, None)
         product = uow.catalogue.add(
             Product(
@@ -100,6 +102,7 @@ def update_product(
         raise NotFound(f"No product number {product_id}.")
 
     def work() -> None:
+        still_allowed(uow, actor, Permission.EDIT_CATALOGUE, approver)
         product = uow.catalogue.get(product_id)
         if product is None:
             raise NotFound(f"No product number {product_id}.")
@@ -147,6 +150,7 @@ def add_customer(
     draft = draft.validated()
 
     def work() -> int:
+        still_allowed(uow, actor, Permission.SELL)
         if uow.customers.by_code(draft.code) is not None:
             raise DuplicateValue(f"Customer code {draft.code} is already used.", "code")
         customer = uow.customers.add(
@@ -193,6 +197,7 @@ def record_count(
         raise NotFound(f"No product number {product_id}.")
 
     def work() -> int:
+        still_allowed(uow, actor, Permission.RECEIVE_STOCK, approver)
         product = uow.catalogue.get(product_id)
         if product is None:
             raise NotFound(f"No product number {product_id}.")

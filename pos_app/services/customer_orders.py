@@ -18,6 +18,7 @@ from ..domain.staff import Permission, StaffMember, authorise
 from ..persistence.models import Order
 from ..repositories.sales import lines_for
 from ..repositories.unit_of_work import UnitOfWork
+from .authority import still_allowed
 
 
 def save_order(uow: UnitOfWork, cart: Cart, customer_code: str, *, actor: StaffMember) -> int:
@@ -27,6 +28,7 @@ def save_order(uow: UnitOfWork, cart: Cart, customer_code: str, *, actor: StaffM
         raise InvalidInput("The order has no lines.", "cart")
 
     def work() -> int:
+        still_allowed(uow, actor, Permission.SELL)
         customer = uow.customers.by_code(customer_code or "")
         if customer is None:
             raise NotFound(f"No customer with code {customer_code!r}.")
@@ -70,6 +72,7 @@ def ship_order(uow: UnitOfWork, order_id: int, *, actor: StaffMember) -> None:
         raise NotFound(f"No customer order number {order_id}.")
 
     def work() -> None:
+        still_allowed(uow, actor, Permission.SELL)
         if not uow.sales.claim_for_shipping(order_id):
             order = uow.sales.get(order_id)
             if order is None or order.kind != "customer_order":

@@ -15,6 +15,7 @@ from ..domain.settings import StoreSettings
 from ..domain.staff import Approval, Permission, StaffMember, authorise
 from ..repositories.unit_of_work import UnitOfWork
 from . import printing
+from .authority import still_allowed
 
 MAX_REASON = 120
 
@@ -34,6 +35,7 @@ def record_drawer_opening(
         raise InvalidInput(f"Keep the reason under {MAX_REASON} characters.", "reason")
 
     def work() -> int:
+        still_allowed(uow, actor, Permission.OPEN_DRAWER, approver)
         seq = uow.audit.append(
             "override" if approver else "drawer.open",
             subject="drawer.open" if approver else till_name,

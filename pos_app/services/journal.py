@@ -12,6 +12,7 @@ from ..domain.postings import Posting, balanced
 from ..domain.staff import Approval, Permission, StaffMember, authorise
 from ..persistence.models import JournalTransaction
 from ..repositories.unit_of_work import UnitOfWork
+from .authority import still_allowed
 
 
 class ManualJournalEntry:
@@ -55,6 +56,7 @@ class ManualJournalEntry:
                 self._transaction = None
             self.begin()
             try:
+                still_allowed(self.uow, self.actor, Permission.POST_JOURNAL, self.approver)
                 self._transaction.staff_id = self.actor.staff_id
                 txn = self.uow.ledger.post(
                     description, "manual", postings, transaction=self._transaction

@@ -17,6 +17,7 @@ from ..domain.parked import cart_json, parse_label, product_ids, rebuild, summar
 from ..domain.staff import Permission, StaffMember, authorise
 from ..repositories.parked import ParkedRow
 from ..repositories.unit_of_work import UnitOfWork
+from .authority import still_allowed
 from .till import parse_till_name
 
 
@@ -69,6 +70,7 @@ def park(
     text = cart_json(cart)
 
     def work() -> int:
+        still_allowed(uow, staff, Permission.PARK_SALE)
         parked_id = uow.parked.add(
             till_name=till_name, staff_id=staff.staff_id, label=label, cart=text
         )
@@ -136,6 +138,10 @@ def resume(
         )
 
     def work() -> Resumed:
+        if staff is not None:
+            still_allowed(uow, staff, Permission.PARK_SALE)
+        if park_current is not None and park_current.staff != staff:
+            still_allowed(uow, park_current.staff, Permission.PARK_SALE)
         row = uow.parked.take(parked_id, parked_at)
         if row is None:
             raise NotFound(

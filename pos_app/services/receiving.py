@@ -17,6 +17,7 @@ from ..domain.postings import receiving_postings
 from ..domain.staff import Approval, Permission, StaffMember, authorise
 from ..persistence.models import Purchase, PurchaseLine, utcnow
 from ..repositories.unit_of_work import UnitOfWork
+from .authority import still_allowed
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ class Receiving:
         self.begin()
         purchase = self._purchase
         try:
+            still_allowed(uow, self.actor, Permission.RECEIVE_STOCK, self.approver)
             # the terms may have been set after the number was flushed
             purchase.supplier, purchase.reference = self.supplier, self.reference
             purchase.paid_in_cash = self.paid_in_cash

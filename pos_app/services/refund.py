@@ -44,6 +44,7 @@ from ..domain.staff import Approval, Permission, Shift, StaffMember, authorise
 from ..domain.tender import TenderKind
 from ..repositories.refunds import REFUND_COUNTER
 from ..repositories.unit_of_work import UnitOfWork
+from .authority import still_allowed
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +201,7 @@ class Refund:
                 return already
         refund_id = self.begin()  # a new draft if the last one was rolled back
         try:
+            still_allowed(uow, self.shift.cashier, KINDS[self.kind], self.approver)
             receipt = self._write_refund(refund_id, chosen, tender, reason)
             uow.commit()
         except BaseException:

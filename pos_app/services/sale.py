@@ -12,6 +12,10 @@ checkout, at its first need, or handed in by the caller; the sale stores the rul
 priced by. Discounts above the limit and price overrides need a manager's ``Approval``;
 they are authorised again at confirm and each one leaves an 'override' row in the audit
 log, written last in the sale's transaction.
+
+A cashier switched off on another till since signing in is refused (SignInAgain) by the
+header's own INSERT and again at confirm by the till session's UPDATE: no statement of its
+own on the hot path.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from ..domain.errors import (
     InvalidState,
     NotFound,
     OutOfStock,
+    SignInAgain,
     TillClosed,
 )
 from ..domain.postings import sale_postings
@@ -38,6 +43,7 @@ from ..domain.settings import StoreSettings
 from ..domain.staff import Approval, Permission, Shift, StaffMember, authorise
 from ..domain.tender import Payment, Tender, cash_due, cash_rounding_of, settle
 from ..repositories.unit_of_work import UnitOfWork
+from .authority import still_allowed
 
 log = logging.getLogger(__name__)
 
@@ -93,12 +99,16 @@ class Checkout:
                     raise NotFound(f"No customer with code {self.cart.customer_code}.")
                 customer_id = customer.id
             with self.uow.guard():
-                self._order_id = self.uow.sales.open_sale(
+                order_id = self.uow.sales.open_sale(
                     self.client_key,
                     customer_id,
                     staff_id=self.shift.cashier.staff_id,
                     till_session_id=self.shift.session_id,
                 )
+                if order_id is None:  # the header's own INSERT found the cashier switched off
+                    self.uow.rollback()
+                    raise SignInAgain.switched_off(self.shift.cashier.name)
+                self._order_id = order_id
                 self._header_txn = self.uow.session.get_transaction()
         return self._order_id
 
@@ -227,7 +237,11 @@ class Checkout:
                 raise OutOfStock(shortages)
             uow.sales.add_payments(order_id, payments)
             receipt_no = uow.sales.next_number()  # products first, then the counter
-            if not uow.tills.record_sale(self.shift.session_id):  # then the session row
+            cashier = self.shift.cashier
+            # then the session row; the same UPDATE checks the cashier is still switched on
+            if not uow.tills.record_sale(self.shift.session_id, cashier.staff_id):
+                if not uow.staff.active_roles({cashier.staff_id}):  # which of the two, then
+                    raise SignInAgain.switched_off(cashier.name)
                 raise TillClosed(
                     f"{self.shift.till_name} was closed meanwhile: open it again to sell."
                 )
@@ -252,6 +266,9 @@ class Checkout:
                 uow.ledger.record(
                     f"Sale, receipt {receipt_no}", "sale", postings, order_id=order_id
                 )
+            # Who allowed each override still may (one read each; only a sale with overrides).
+            for permission, approver in {(o.permission, o.approver) for o in overrides}:
+                still_allowed(uow, cashier, permission, approver)
             for override in overrides:  # the audit counter is the last lock taken
                 uow.audit.append(
                     "override",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..domain.settings import StoreSettings
 from ..domain.staff import Approval, Permission, StaffMember, authorise
 from ..repositories.unit_of_work import UnitOfWork
+from .authority import still_allowed
 
 
 def load_settings(uow: UnitOfWork) -> StoreSettings:
@@ -31,6 +32,7 @@ def save_settings(
     settings = settings.validated()
 
     def work() -> tuple[str, ...]:
+        still_allowed(uow, actor, Permission.EDIT_SETTINGS, approver)
         changed = tuple(sorted(uow.settings.save(settings)))
         if not changed:
             uow.rollback()

@@ -27,6 +27,7 @@ from ..domain.staff import (
 from ..persistence.models import utcnow
 from ..repositories.staff import member_of
 from ..repositories.unit_of_work import UnitOfWork
+from .authority import still_allowed
 
 LOCK_AFTER = 5
 LOCK_MINUTES = 5
@@ -57,6 +58,7 @@ def add_staff(
             raise PermissionDenied(ALREADY_OWNED)
         else:
             authorise(actor, Permission.MANAGE_STAFF)
+            still_allowed(uow, actor, Permission.MANAGE_STAFF)
             role_now = role
         # Checked here, not by the database: its UNIQUE is on the exact name, and a unique
         # index on lower(name) would fold only ASCII on SQLite. Adding is serialised
@@ -128,6 +130,8 @@ def change_pin(uow: UnitOfWork, actor: StaffMember, staff_id: int, new_pin: str)
         authorise(actor, Permission.MANAGE_STAFF)
 
     def work() -> None:
+        own = actor.staff_id == staff_id
+        still_allowed(uow, actor, None if own else Permission.MANAGE_STAFF)
         row = uow.staff.get(staff_id)
         if row is None:
             raise InvalidInput("No such person.", "staff")
@@ -146,6 +150,7 @@ def set_active(uow: UnitOfWork, actor: StaffMember, staff_id: int, active: bool)
         raise InvalidInput("You cannot switch yourself off.", "staff")
 
     def work() -> None:
+        still_allowed(uow, actor, Permission.MANAGE_STAFF)
         row = uow.staff.get(staff_id)
         if row is None:
             raise InvalidInput("No such person.", "staff")

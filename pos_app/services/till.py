@@ -27,6 +27,7 @@ from ..domain.till import (
     parse_reason,
 )
 from ..repositories.unit_of_work import UnitOfWork
+from .authority import still_allowed
 
 if TYPE_CHECKING:
     from .store import Store
@@ -58,6 +59,7 @@ def open_till(uow: UnitOfWork, staff: StaffMember, till_name: str, opening_float
     uow.open()
 
     def work() -> Shift:
+        still_allowed(uow, staff, Permission.OPEN_TILL)
         if uow.tills.open_on(till_name) is not None:
             raise InvalidState(f"{till_name} is already open: close it first.")
         session_id = uow.tills.open_session(till_name, staff.staff_id, opening_float)
@@ -110,6 +112,7 @@ def _move_cash(uow: UnitOfWork, shift: Shift, kind: str, amount: int | str, reas
     uow.open()
 
     def work() -> int:
+        still_allowed(uow, shift.cashier, Permission.CASH_IN_OUT)
         tills = uow.tills
         if not tills.hold_open(shift.session_id):  # the session row, then the audit counter
             raise TillClosed(f"{shift.till_name} is closed: open it again first.")
@@ -205,6 +208,7 @@ def close_till(
             raise NotFound(f"There is no till session {session_id}.")
         if status != "open":
             raise InvalidState(f"Till session {session_id} is already closed.")
+        still_allowed(uow, staff, Permission.CLOSE_TILL)
         figures = tills.report(session_id)
         expected = {t: figures.tender(t).expected for t in TENDERS}
         differences = {t: counts[t] - expected[t] for t in TENDERS}

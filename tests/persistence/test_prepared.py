@@ -148,3 +148,33 @@ def test_a_missing_required_value_is_a_programming_error(sqlite_db):
     statement = Prepared(update(Product).where(Product.id == bindparam("pid")).values(active=False))
     with sqlite_db.writer() as session, pytest.raises(TypeError, match="pid"):
         statement.execute(session.connection(), {})
+
+
+def test_insert_from_select_where_exists_writes_a_row_only_when_it_holds(db, new_uow):
+    """The sale's header: INSERT … SELECT … WHERE EXISTS … RETURNING. The SELECT's binds
+    are filled by name (``staff_id`` twice), the columns' Python defaults too; a false
+    condition returns no row and writes nothing, on both paths."""
+    from pos_app.repositories.sales import _OPEN_SALE
+    from tests.factories import owner
+
+    olive = owner(new_uow)
+    header = {"kind": "sale", "status": "open", "customer_id": None, "till_session_id": None}
+    with db.writer() as session:
+        connection = session.connection()
+        ids = [
+            _OPEN_SALE.execute(
+                connection, {**header, "client_key": f"k-{who}", "staff_id": who}
+            ).scalar_one_or_none()
+            for who in (olive.staff_id, olive.staff_id + 1000)
+        ]
+        via_core = connection.execute(
+            _OPEN_SALE.statement, {**header, "client_key": "core", "staff_id": olive.staff_id}
+        ).scalar_one()
+        session.commit()
+    assert ids[0] is not None and ids[1] is None
+    with db.reader() as session:
+        orders = session.scalars(select(Order).order_by(Order.id)).all()
+        assert [o.id for o in orders] == [ids[0], via_core]
+        for order in orders:
+            assert (order.staff_id, order.tax_rounding, order.total) == (olive.staff_id, "line", 0)
+            assert order.prices_include_tax is False and order.created_at.tzinfo is not None
