@@ -513,13 +513,18 @@ class CartView(QWidget):
         dialog = CheckoutDialog(
             self.store, self.model.cart, self.station.shift, self, settings=self.settings
         )
+        if dialog.sign_in_again is not None:  # the header was refused: nothing to pay for
+            dialog.reject()  # gives its unit of work back
+            dialog.deleteLater()
+            self._sign_in_again(dialog.sign_in_again)
+            return
         self.checkout_dialog = dialog
         dialog.finished.connect(lambda _result, d=dialog: self._checkout_finished(d))
         dialog.open()
 
     def _checkout_finished(self, dialog: CheckoutDialog) -> None:
         self.checkout_dialog = None
-        receipt, shortage = dialog.receipt, dialog.shortage
+        receipt, shortage, stale = dialog.receipt, dialog.shortage, dialog.sign_in_again
         dialog.deleteLater()
         if receipt is not None:
             self.model.clear()
@@ -539,11 +544,19 @@ class CartView(QWidget):
             )
             if rows:
                 self.cartTable.selectRow(rows[0])
+        elif stale is not None:
+            self._sign_in_again(stale)
         else:
             self.message.show_info("Payment cancelled. The cart is kept.", seconds=4)
         # The till window must be the active one again, or the next scan goes nowhere.
         self.window().activateWindow()
         self.focus_scan()
+
+    def _sign_in_again(self, refused: PosError) -> None:
+        """The cashier was switched off (or their role lowered) on another till: say so,
+        and sign them out here; the cart stays for whoever signs in next."""
+        self.message.show_error(f"{refused} Nothing was sold; the cart is kept.")
+        self.station.sign_out()
 
     def show_receipt(self, receipt: Receipt) -> None:
         self.last_receipt = receipt

@@ -35,6 +35,7 @@ from ..domain.errors import (
     DatabaseBusy,
     InvalidInput,
     OutOfStock,
+    SignInAgain,
     TenderShort,
 )
 from ..domain.money import format_amount
@@ -86,6 +87,9 @@ class CheckoutDialog(QDialog):
         self.shift = shift
         self.receipt: Receipt | None = None
         self.shortage: OutOfStock | None = None
+        # The cashier was switched off since signing in: nothing is sold, the Sell screen
+        # says so and signs them out.
+        self.sign_in_again: SignInAgain | None = None
         self.checkout: Checkout | None = None
         self._uow: UnitOfWork | None = None
         self._begun = False
@@ -249,6 +253,11 @@ class CheckoutDialog(QDialog):
                     self._uow, self.cart, shift=self.shift, settings=self._settings
                 )
             order_id = self.checkout.begin()
+        except SignInAgain as exc:
+            self.sign_in_again = exc
+            self.orderNumberLabel.setText("Order —")
+            self.message.show_error(str(exc))
+            return
         except Exception as exc:  # noqa: BLE001 - a bug is logged, the dialog stays usable
             self.orderNumberLabel.setText("Order —")
             self.message.show_error(
@@ -312,6 +321,9 @@ class CheckoutDialog(QDialog):
             return
         if not self._begun:
             self._start()
+            if self.sign_in_again is not None:
+                self.reject()
+                return
             if self._begun:
                 self.message.show_info("Ready again. Press Enter to take the payment.")
             return
@@ -331,6 +343,11 @@ class CheckoutDialog(QDialog):
         except TenderShort as exc:
             self.message.show_error(str(exc))
             self._focus_cash(select=True)
+            return
+        except SignInAgain as exc:
+            self.sign_in_again = exc
+            log.info("checkout refused: %s", exc)
+            self.reject()
             return
         except (DatabaseBusy, ConnectionLost, ConcurrencyConflict) as exc:
             self.orderNumberLabel.setText("Order — (a new number is taken on retry)")
